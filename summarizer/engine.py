@@ -1,0 +1,123 @@
+"""Run compiled rules over text under a time limit, and resolve overlaps deterministically."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .packs import Rule
+
+DEFAULT_TIMEOUT = 2.0  # seconds a single pattern may run on one article
+
+
+@dataclass(frozen=True)
+class Match:
+    """What one rule matched: its span and the named groups that took part."""
+
+    rule: Rule
+    start: int
+    end: int
+    groups: dict[str, tuple[str, int, int]]
+
+    def get(self, name: str) -> str | None:
+        g = self.groups.get(name)
+        return g[0] if g else None
+
+    def span_of(self, name: str) -> tuple[int, int] | None:
+        g = self.groups.get(name)
+        return (g[1], g[2]) if g else None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """Constant fields from the rule's `set:`, then the captured text, which wins."""
+        return {**self.rule.set, **{k: v[0] for k, v in self.groups.items()}}
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class Run:
+    """Per-article state shared by the stages: problems found, and time spent per rule."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] | None = None
+
+    def problem(self, kind: str, message: str, span: tuple[int, int] | None = None, rule: str | None = None) -> None:
+        entry: dict[str, Any] = {"kind": kind, "message": message}
+        if span is not None:
+            entry["span"] = [span[0], span[1]]
+        if rule:
+            entry["rule"] = rule
+        self.problems.append(entry)
+
+
+def _groups(m: Any) -> dict[str, tuple[str, int, int]]:
+    out = {}
+    for name in m.re.groupindex:
+        start, end = m.span(name)
+        if start >= 0:
+            out[name] = (m.group(name), start, end)
+    return out
+
+
+def _timed(run: Run, rule: Rule, func, *args, **kwargs):
+    t0 = time.perf_counter() if run.timings is not None else 0.0
+    try:
+        return func(*args, timeout=run.timeout, **kwargs)
+    except TimeoutError:
+        run.problem("timeout", f"rule {rule.id} ran longer than {run.timeout}s and was skipped for this article; "
+                    "simplify its pattern", rule=rule.id)
+        return None
+    finally:
+        if run.timings is not None:
+            run.timings[rule.id] = run.timings.get(rule.id, 0.0) + time.perf_counter() - t0
+
+
+def find_all(run: Run, rule: Rule, text: str, pos: int = 0, endpos: int | None = None) -> list[Match]:
+    """Every non-overlapping match of one rule in text[pos:endpos]."""
+    endpos = len(text) if endpos is None else endpos
+    found = _timed(run, rule, lambda **kw: list(rule.compiled.finditer(text, pos, endpos, **kw)))
+    return [Match(rule, m.start(), m.end(), _groups(m)) for m in found or [] if m.end() > m.start()]
+
+
+def match_at(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | None:
+    """A match that starts exactly at pos (for rules read after a quotation)."""
+    m = _timed(run, rule, rule.compiled.match, text, pos, endpos)
+    return Match(rule, m.start(), m.end(), _groups(m)) if m else None
+
+
+def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | None:
+    """The leftmost match in text[pos:endpos] that ends exactly at endpos (rules read before a quotation)."""
+    def search(**kw):
+        for m in rule.compiled.finditer(text, pos, endpos, overlapped=True, **kw):
+            if m.end() == endpos:
+                return m
+        return None
+    m = _timed(run, rule, search)
+    return Match(rule, m.start(), m.end(), _groups(m)) if m else None
+
+
+def select(matches: Iterable[Match]) -> list[Match]:
+    """Non-overlapping matches: longest first, then higher priority, then earlier rule; sorted by position."""
+    chosen: list[Match] = []
+    taken: list[tuple[int, int]] = []
+    for m in sorted(matches, key=lambda m: (-m.length, -m.rule.priority, m.rule.index, m.start)):
+        if any(m.start < b and a < m.end for a, b in taken):
+            continue
+        chosen.append(m)
+        taken.append((m.start, m.end))
+    return sorted(chosen, key=lambda m: (m.start, m.end))
+
+
+def run_stage(run: Run, rules: Iterable[Rule], text: str, pos: int = 0, endpos: int | None = None,
+              emit: str | None = None) -> list[Match]:
+    """All matches of a stage's `text` rules (optionally only those that emit one kind), overlaps resolved."""
+    found: list[Match] = []
+    for rule in rules:
+        if rule.context != "text" or (emit is not None and (rule.emit or rule.set.get("emit")) != emit):
+            continue
+        found.extend(find_all(run, rule, text, pos, endpos))
+    return select(found)
