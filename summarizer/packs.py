@@ -28,8 +28,8 @@ FLAG_NAMES = {
     "ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL,
     "verbose": regex.VERBOSE,
 }
-CONTEXTS = {"text", "after", "before"}
-_REF = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+CONTEXTS = {"text", "after", "before", "inside"}
+_REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Lu}
 _ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 
 

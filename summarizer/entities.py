@@ -1,0 +1,285 @@
+"""Stage `entities`: people, organisations and places, merged into one entity per referent.
+
+The rules find mentions; this module cleans names, reads titles and countries from the lexicons,
+and merges "Vladimir Putin", "Mr Putin" and "Putin" into one person.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from . import engine
+from .article import Article
+from .model import Entity, Mention, Span, Yield
+from .packs import RuleSet
+
+_POSSESSIVE = regex.compile(r"['’]s?$")
+
+
+@dataclass
+class Entities:
+    people: list[Entity] = field(default_factory=list)
+    organizations: list[Entity] = field(default_factory=list)
+    places: list[Entity] = field(default_factory=list)
+    dateline: dict | None = None
+    mentions: list[tuple[Span, Entity]] = field(default_factory=list)  # every mention, in text order
+
+    def person_at(self, span: Span) -> Entity | None:
+        for (a, b), entity in self.mentions:
+            if entity.kind == "person" and a < span[1] and span[0] < b:
+                return entity
+        return None
+
+    def entity_named(self, name: str, kinds: tuple[str, ...] = ("person", "organization")) -> Entity | None:
+        key = name.casefold()
+        pools = {"person": self.people, "organization": self.organizations, "place": self.places}
+        for kind in kinds:
+            for e in pools[kind]:
+                if e.name.casefold() == key:
+                    return e
+        for kind in kinds:
+            if kind == "person":
+                last = key.split()[-1] if key.split() else key
+                for e in self.people:
+                    if e.last_name.casefold() == last:
+                        return e
+        return None
+
+
+class _Names:
+    """Lexicon-driven checks on candidate names, built once per rule set."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.lex = rules.lexicons
+        self.stop = set()
+        for name in ("not_name_word", "demonym", "title", "honorific", "speech_verb"):
+            for surface in rules.lexicon(name):
+                if " " not in surface:
+                    self.stop.add(surface.casefold())
+        self.places = rules.lexicon("country"), rules.lexicon("city"), rules.lexicon("region")
+
+    def is_place(self, text: str) -> bool:
+        return any(text in lex for lex in self.places)
+
+    def person(self, raw: str) -> str | None:
+        name = " ".join(raw.replace("\n", " ").split()).strip(" ,.;:")
+        name = _POSSESSIVE.sub("", name) if name.endswith(("'s", "’s")) else name
+        tokens = name.split()
+        honorifics = self.lex.get("honorific")
+        while tokens and honorifics is not None and tokens[0] in honorifics:
+            tokens.pop(0)
+        if not tokens:
+            return None
+        for tok in tokens:
+            if tok.casefold() in self.stop and tok not in ("Jr.", "Sr.", "Jr", "Sr"):
+                return None
+            if tok.isupper() and len(tok) > 1 and not tok.endswith("."):
+                return None  # an acronym, not a name
+        if self.is_place(tokens[0]) or self.is_place(" ".join(tokens)):
+            return None
+        orgs = self.lex.get("organization"), self.lex.get("news_agency")
+        if any(lex is not None and " ".join(tokens) in lex for lex in orgs):
+            return None
+        return " ".join(tokens)
+
+    def title(self, raw: str | None, modifier: str | None = None) -> str | None:
+        if not raw:
+            return None
+        text = " ".join(raw.split())
+        titles = self.lex.get("title")
+        canonical = text
+        if titles is not None:
+            entry = titles.get(text)
+            if entry:
+                canonical = entry["text"]
+            else:  # "minister of Economy and Communication": the head word as the lexicon writes it
+                words = text.split()
+                for n in range(len(words) - 1, 0, -1):
+                    head = titles.get(" ".join(words[:n]))
+                    if head:
+                        canonical = " ".join([head["text"], *words[n:]])
+                        break
+        if canonical[:1].islower() and canonical.split()[0] in ("minister", "president", "secretary", "ambassador"):
+            canonical = canonical[0].upper() + canonical[1:]
+        if modifier:
+            mod = modifier.strip().casefold()
+            canonical = f"{mod}{canonical}" if mod.endswith("-") else f"{mod} {canonical}"
+        return canonical
+
+    def country(self, demonym: str | None, country: str | None) -> str | None:
+        if demonym:
+            entry = self.lex["demonym"].get(demonym) if "demonym" in self.lex else None
+            if entry:
+                return entry.get("country") or entry["text"]
+        if country:
+            entry = self.lex["country"].get(country) if "country" in self.lex else None
+            if entry:
+                return entry.get("country") or entry["text"]
+        return None
+
+
+def _cluster_people(mentions: list[Mention]) -> list[Entity]:
+    people: list[Entity] = []
+    for m in mentions:
+        words = m.name.split()
+        target = None
+        for p in reversed(people):
+            pw = p.name.split()
+            if p.name == m.name or (len(words) == 1 and pw[-1] == words[0]) \
+                    or (len(pw) == 1 and words[-1] == pw[0]) \
+                    or (len(words) > 1 and len(pw) > 1 and words[-1] == pw[-1] and words[0] == pw[0]):
+                target = p
+                break
+        if target is None:
+            people.append(Entity(id="", kind="person", name=m.name, rule=m.rule, title=m.title,
+                                 country=m.country, mentions=[m.span]))
+            continue
+        if len(words) > len(target.name.split()):
+            target.name = m.name
+        target.title = target.title or m.title
+        target.country = target.country or m.country
+        target.mentions.append(m.span)
+    return people
+
+
+def _inherit_roles(article: Article, people: list[Entity], mentions: list[Mention]) -> None:
+    """"his Russian counterpart X" holds the same role as the person the sentence is about; kept as
+    `role` (not `title`) so that "the two ministers" can find X without claiming a title the text never gave."""
+    for m in mentions:
+        if not m.extra.get("role_from_subject"):
+            continue
+        person = next((p for p in people if m.span in p.mentions), None)
+        if person is None or person.title:
+            continue
+        sa, _ = article.sentence_at(m.span[0])
+        subjects = [p for p in people if p is not person and p.title
+                    and any(sa <= a < m.span[0] for a, _ in p.mentions)]
+        if subjects:
+            person.extra["role"] = subjects[-1].title
+
+
+def _surname_mentions(article: Article, people: list[Entity], taken: list[Span]) -> None:
+    """Later mentions by surname alone ("Aziz said") join the person named in full earlier."""
+    by_last: dict[str, list[Entity]] = {}
+    for p in people:
+        if len(p.name.split()) > 1 or True:
+            by_last.setdefault(p.last_name, []).append(p)
+    if not by_last:
+        return
+    pattern = regex.compile(r"(?<![\p{L}\-])(" + "|".join(regex.escape(n) for n in sorted(by_last, key=len, reverse=True))
+                            + r")(?![\p{L}\-])")
+    for m in pattern.finditer(article.text, article.body_start):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        candidates = [p for p in by_last[m.group(1)] if p.first <= m.start()] or by_last[m.group(1)]
+        person = max(candidates, key=lambda p: max((s for s, _ in p.mentions if s <= m.start()), default=-1))
+        person.mentions.append((m.start(), m.end()))
+    for p in people:
+        p.mentions.sort()
+
+
+def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list[Yield]) -> Entities:
+    names = _Names(rules)
+    stage = rules.stage("entities")
+    text, start = article.text, article.body_start
+    out = Entities()
+
+    person_mentions: list[Mention] = []
+    for m in engine.run_stage(run, stage, text, start, emit="person"):
+        name = names.person(m.get("name") or "")
+        if not name:
+            continue
+        honorific = m.get("honorific")
+        hon_title = None
+        if honorific and "honorific" in rules.lexicons:
+            entry = rules.lexicons["honorific"].get(honorific)
+            hon_title = entry.get("title") if entry else None
+        title = names.title(m.get("title"), m.get("modifier")) or hon_title
+        country = names.country(m.get("country"), m.get("country_of"))
+        span = m.span_of("name") or (m.start, m.end)
+        mention = Mention("person", name, span, m.rule.id, title, country)
+        if m.rule.set.get("role_from") == "subject":
+            mention.extra["role_from_subject"] = True
+        person_mentions.append(mention)
+        fields = {"name": name}
+        if title:
+            fields["title"] = title
+        if country:
+            fields["country"] = country
+        trace.append(Yield(m.rule.id, "person", (m.start, m.end), fields))
+    out.people = _cluster_people(person_mentions)
+    _inherit_roles(article, out.people, person_mentions)
+    _surname_mentions(article, out.people, [mm.span for mm in person_mentions])
+
+    person_spans = [s for p in out.people for s in p.mentions]
+    orgs: dict[str, Entity] = {}
+    for m in engine.run_stage(run, stage, text, start, emit="organization"):
+        raw = " ".join((m.get("name") or "").split())
+        if raw.startswith("The "):
+            raw = raw[4:]
+        span = m.span_of("name") or (m.start, m.end)
+        if any(a <= span[0] and span[1] <= b for a, b in person_spans):
+            continue
+        entry = None
+        kind = "organization"
+        for lex_name in ("news_agency", "organization"):
+            lex = rules.lexicons.get(lex_name)
+            found = lex.get(raw) if lex is not None else None
+            if found:
+                entry = found
+                kind = "news agency" if lex_name == "news_agency" else found.get("kind", "organization")
+                break
+        name = (entry or {}).get("name") or raw
+        if names.is_place(name):
+            continue
+        org = orgs.get(name)
+        if org is None:
+            org = orgs[name] = Entity(id="", kind="organization", name=name, rule=m.rule.id, extra={"kind": kind})
+        org.mentions.append(span)
+        trace.append(Yield(m.rule.id, "organization", (m.start, m.end), {"name": name, "kind": kind}))
+    out.organizations = list(orgs.values())
+
+    places: dict[str, Entity] = {}
+    org_spans = [s for o in out.organizations for s in o.mentions]
+    for m in engine.run_stage(run, stage, text, start, emit="place"):
+        raw = m.get("name") or ""
+        span = m.span_of("name") or (m.start, m.end)
+        if any(a <= span[0] and span[1] <= b and (a, b) != span for a, b in org_spans + person_spans):
+            continue
+        entry = None
+        for lex_name in ("country", "city", "region"):
+            lex = rules.lexicons.get(lex_name)
+            entry = lex.get(raw) if lex is not None else None
+            if entry:
+                if lex_name == "country":
+                    name, country = entry.get("country") or entry["text"], entry.get("country") or entry["text"]
+                else:
+                    name, country = entry.get("name") or entry["text"], entry.get("country")
+                break
+        else:
+            name, country = raw, None
+        place = places.get(name)
+        if place is None:
+            place = places[name] = Entity(id="", kind="place", name=name, rule=m.rule.id, country=country)
+        place.mentions.append(span)
+        fields = {"name": name, **({"country": country} if country else {})}
+        trace.append(Yield(m.rule.id, "place", (m.start, m.end), fields))
+    out.places = list(places.values())
+
+    first_para_end = article.paragraphs[1][1] if len(article.paragraphs) > 1 else len(text)
+    for m in engine.run_stage(run, stage, text, start, first_para_end, emit="dateline"):
+        out.dateline = {"text": text[m.start:m.end].strip(" -_–—\t"), "place": m.get("place"),
+                        "date_text": m.get("date"), "span": [m.start, m.end], "rule": m.rule.id}
+        trace.append(Yield(m.rule.id, "dateline", (m.start, m.end),
+                           {k: v for k, v in (("place", m.get("place")), ("date", m.get("date"))) if v}))
+        break
+
+    for kind, items, prefix in (("person", out.people, "person"), ("organization", out.organizations, "org"),
+                                ("place", out.places, "place")):
+        items.sort(key=lambda e: (e.first, e.name))
+        for i, e in enumerate(items, 1):
+            e.id = f"{prefix}-{i}"
+    out.mentions = sorted(((s, e) for e in [*out.people, *out.organizations] for s in e.mentions),
+                          key=lambda t: (t[0][0], t[0][1]))
+    return out

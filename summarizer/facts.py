@@ -1,0 +1,107 @@
+"""Shape an Analysis into the JSON fact sheet of ../shared/design/factsheet.md (schema summarizer.factsheet/1)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+if TYPE_CHECKING:
+    from .api import Analysis
+
+SCHEMA = "summarizer.factsheet/1"
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
+
+
+def _span(s) -> list[int]:
+    return [int(s[0]), int(s[1])]
+
+
+def _lead(analysis: "Analysis") -> str | None:
+    art = analysis.article
+    skip = set()
+    if art.headline_span:
+        skip.add(art.headline_span)
+    dl = analysis.entities.dateline
+    for a, b in art.sentences:
+        if any(a >= s and b <= e for s, e in skip):
+            continue
+        sentence = " ".join(art.text[a:b].split())
+        if dl and a <= dl["span"][0] < b:
+            sentence = " ".join(art.text[dl["span"][1]:b].split())
+        if len(_WORD.findall(sentence)) >= 5:
+            return sentence
+    return None
+
+
+def build(analysis: "Analysis") -> dict[str, Any]:
+    art, ents = analysis.article, analysis.entities
+    dateline = None
+    if ents.dateline:
+        dl = ents.dateline
+        dateline = {"text": dl["text"], "place": dl["place"], "span": dl["span"]}
+        if dl.get("date_text"):
+            value = next((d.value for d in analysis.dates
+                          if d.span[0] >= dl["span"][0] and d.span[1] <= dl["span"][1]), None)
+            dateline["date_text"] = dl["date_text"]
+            dateline["date"] = value
+    article = {
+        "id": art.id,
+        "headline": art.headline,
+        "date": art.date,
+        "dateline": dateline,
+        "language": str(art.metadata.get("language") or "en"),
+        "region": analysis.region,
+        "wordCount": len(_WORD.findall(art.body)),
+        "lead": _lead(analysis),
+    }
+    people = [{"id": p.id, "name": p.name, "title": p.title, "country": p.country,
+               "mentions": [_span(s) for s in p.mentions], "rule": p.rule} for p in ents.people]
+    organizations = [{"id": o.id, "name": o.name, "kind": o.extra.get("kind", "organization"),
+                      "mentions": [_span(s) for s in o.mentions], "rule": o.rule} for o in ents.organizations]
+    places = [{"id": p.id, "name": p.name, "country": p.country,
+               "mentions": [_span(s) for s in p.mentions], "rule": p.rule} for p in ents.places]
+    quotes = []
+    for i, q in enumerate(sorted(analysis.quotes, key=lambda q: q.span), 1):
+        speaker = None
+        if q.speaker:
+            speaker = {"name": q.speaker["name"], "ref": q.speaker.get("ref"), "span": q.speaker["span"],
+                       "text": q.speaker.get("text")}
+        quotes.append({"id": f"quote-{i}", "text": q.text, "span": _span(q.span), "speaker": speaker,
+                       "cue": q.cue, "rule": q.attribution_rule or q.rule})
+    refs = {e.name: e.id for e in [*ents.people, *ents.organizations]}
+    statements = []
+    for i, s in enumerate(analysis.statements, 1):
+        entity = ents.person_at(s.speaker_span)
+        if entity is None:
+            key = s.speaker_text.split()[-1].casefold() if s.speaker_text.split() else ""
+            entity = next((p for p in ents.people if p.last_name.casefold() == key), None)
+        name = entity.name if entity else (s.speaker_text.title() if s.speaker_text.isupper() else s.speaker_text)
+        statements.append({"id": f"statement-{i}", "text": s.text, "span": _span(s.span),
+                           "speaker": {"name": name, "ref": entity.id if entity else refs.get(name),
+                                       "span": _span(s.speaker_span)}, "rule": s.rule})
+    meetings = []
+    for i, m in enumerate(sorted(analysis.meetings, key=lambda m: m.span), 1):
+        meetings.append({"id": f"meeting-{i}", "kind": m.kind,
+                         "participants": [{"name": p.name, "ref": p.id} for p in m.participants],
+                         "date": m.date, "date_text": m.date_text, "place": m.place, "planned": m.planned,
+                         "span": _span(m.span), "rule": m.rule})
+    figures = []
+    for i, f in enumerate(sorted(analysis.figures, key=lambda f: f.span), 1):
+        figures.append({"id": f"figure-{i}", "text": f.text, "value": f.value, "unit": f.unit,
+                        "measure": f.measure, "change": f.change, "period": f.period,
+                        "span": _span(f.span), "rule": f.rule})
+    dates = [{"text": d.text, "value": d.value, "span": _span(d.span), "rule": d.rule}
+             for d in sorted(analysis.dates, key=lambda d: d.span)]
+    return {
+        "schema": SCHEMA,
+        "article": article,
+        "people": people,
+        "organizations": organizations,
+        "places": places,
+        "quotes": quotes,
+        "meetings": meetings,
+        "figures": figures,
+        "statements": statements,
+        "dates": dates,
+        "problems": list(analysis.problems),
+    }

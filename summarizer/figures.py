@@ -1,0 +1,164 @@
+"""Stage `figures`: numbers that measure something, their value and unit, what they measure and how they changed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from . import engine
+from .article import Article
+from .model import Span, Yield
+from .packs import RuleSet
+
+_CHANGE_BEFORE = regex.compile(
+    r"(?:(?P<measure>[\p{L}][\p{L}\s'’\-]{0,60}?)\s+)?(?P<change>\p{L}+)(?:\s+by)?(?:\s+(?:some|about|around|nearly|almost|more\s+than|over|just|roughly|up\s+to|an?\s+estimated))?\s*$")
+_PERIOD = regex.compile(r"\A[\s,]*(?:in|over|within|during|for)\s+(?:the\s+(?:past|last|first|next)\s+)?(?P<period>[\w\s\-]{1,20}?(?:days?|weeks?|months?|years?|quarters?))\b")
+_MEASURE_OF = regex.compile(r"\A\s+(?:of|in)\s+(?P<measure>(?:[\p{L}'’\-]+\s*){1,5}?)(?=[,.;]|\s+(?:in|to|from|by|at|for|on|and|which|that|than|last|this|next)\b|$)")
+_PERIOD_ONLY = regex.compile(r"(?:in|over|within|during|for|after|of)\s+(?:the\s+(?:past|last|first|next)\s+)?$", regex.IGNORECASE)
+_CLAUSE_BREAK = regex.compile(r"[,;:()“”\"]|\b(?:and|but|while|that|which|as|after|when|since|because)\b")
+
+
+@dataclass
+class Figure:
+    text: str
+    value: float
+    unit: str
+    span: Span
+    rule: str
+    measure: str | None = None
+    change: str | None = None
+    period: str | None = None
+
+
+def _number(text: str, rules: RuleSet) -> float | None:
+    text = text.strip()
+    frac = regex.fullmatch(r"(\d+)-(\d+)/(\d+)", text)
+    if frac:
+        return int(frac.group(1)) + int(frac.group(2)) / int(frac.group(3))
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        pass
+    words = regex.split(r"[\s\-]+", text.casefold())
+    lex = rules.lexicon("number_word")
+    total = 0.0
+    for w in words:
+        entry = lex.get(w)
+        if not entry:
+            return None
+        total += float(entry["value"])
+    return total
+
+
+def _scale(text: str | None, rules: RuleSet) -> float:
+    if not text:
+        return 1.0
+    entry = rules.lexicon("scale").get(text)
+    return float(entry["value"]) if entry else 1.0
+
+
+def _singular(word: str) -> str:
+    w = word
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "xes", "ches", "shes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 2:
+        return w[:-1]
+    return w
+
+
+def _unit(m: engine.Match, rules: RuleSet) -> str | None:
+    for key, lex in (("currency", "currency_symbol"), ("currency", "currency_word"), ("unit", "percent_unit")):
+        raw = m.get(key)
+        if raw:
+            entry = rules.lexicon(lex).get(" ".join(raw.replace("U.S.", "").split()) or raw)
+            if entry:
+                return str(entry["value"])
+    raw = m.get("unit")
+    if raw:
+        if raw.casefold() in rules.lexicon("not_count_noun"):
+            return None
+        return _singular(raw.casefold() if not raw[0].isupper() else raw)
+    return None
+
+
+def _context(article: Article, f: Figure, rules: RuleSet) -> None:
+    text = article.text
+    sa, sb = article.sentence_at(f.span[0])
+    before = text[sa:f.span[0]]
+    clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
+    m = _CHANGE_BEFORE.search(clause)
+    changes = rules.lexicon("change_verb")
+    if m and m.group("change") in changes:
+        f.change = m.group("change")
+        measure = (m.group("measure") or "").strip()
+        measure = regex.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", measure, flags=regex.IGNORECASE)
+        f.measure = measure or None
+    after = text[f.span[1]:sb]
+    pm = _PERIOD.match(after)
+    if pm:
+        f.period = " ".join(pm.group("period").split())
+    if not f.measure:
+        mm = _MEASURE_OF.match(after)
+        if mm:
+            f.measure = " ".join(mm.group("measure").split())
+    if not f.measure and f.unit not in ("percent", "percentage points") and not f.unit.isupper():
+        f.measure = f.unit
+
+
+def find_figures(article: Article, rules: RuleSet, run: engine.Run, dates: list, trace: list[Yield]) -> list[Figure]:
+    text = article.text
+    date_spans = [d.span for d in dates]
+    matches = engine.run_stage(run, rules.stage("figures"), text, article.body_start)
+    figures: list[Figure] = []
+    for m in matches:
+        if any(a < m.end and m.start < b for a, b in date_spans):
+            continue
+        value = _number(m.get("number") or "", rules)
+        unit = _unit(m, rules)
+        if value is None or unit is None:
+            continue
+        raw_number = (m.get("number") or "").replace(",", "")
+        if m.rule.id == "figures.count" and regex.fullmatch(r"(1[89]|20)\d\d", raw_number):
+            continue  # a year, not a count
+        tail = text[m.end:m.end + 12].casefold()
+        if regex.match(r"\s*(?:-|\s)?(?:years?[\s\-]old|old\b)", tail) or regex.match(r"-year-old", tail):
+            continue  # an age
+        factor = _scale(m.get("scale"), rules)
+        values = [value * factor]
+        if m.get("number2"):
+            second = _number(m.get("number2"), rules)
+            if second is not None:
+                values.append(second * factor)
+        for v in values:
+            v = round(v, 6)
+            f = Figure(text[m.start:m.end], int(v) if v == int(v) else v, unit, (m.start, m.end), m.rule.id)
+            _context(article, f, rules)
+            figures.append(f)
+    figures = _drop_periods(article, figures)
+    for f in figures:
+        fields = {"value": f.value, "unit": f.unit}
+        for key in ("measure", "change", "period"):
+            if getattr(f, key):
+                fields[key] = getattr(f, key)
+        trace.append(Yield(f.rule, "figure", f.span, fields))
+    return figures
+
+
+def _drop_periods(article: Article, figures: list[Figure]) -> list[Figure]:
+    """'in 7 months' beside another figure in the same sentence is that figure's period, not a figure."""
+    out = []
+    for f in figures:
+        before = article.text[max(0, f.span[0] - 30):f.span[0]]
+        is_time = f.unit in ("day", "week", "month", "year", "quarter")
+        if is_time and _PERIOD_ONLY.search(before):
+            sent = article.sentence_at(f.span[0])
+            others = [g for g in figures if g is not f and sent[0] <= g.span[0] < sent[1]
+                      and g.unit not in ("day", "week", "month", "year", "quarter")]
+            if others:
+                for g in others:
+                    g.period = g.period or article.text[f.span[0]:f.span[1]]
+                continue
+        out.append(f)
+    return out

@@ -1,0 +1,137 @@
+"""Stage `meetings`: meetings, calls and visits, with participants, date, place and whether planned."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+from typing import Any
+
+from . import engine
+from .article import Article
+from .entities import Entities
+from .model import Entity, Span, Yield
+from .packs import RuleSet
+from .resolve import Describer, mentions_in, resolve_description
+
+
+@dataclass
+class Meeting:
+    kind: str
+    participants: list[Entity]
+    span: Span
+    rule: str
+    date: str | None = None
+    date_text: str | None = None
+    place: str | None = None
+    planned: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _party(raw: str, span: Span, ents: Entities, describer: Describer) -> list[Entity]:
+    people = mentions_in(ents, span, "person")
+    if people:
+        return [people[-1]]
+    found = resolve_description(raw, span[0], ents, describer)
+    if found:
+        return found[:1]
+    orgs = mentions_in(ents, span, "organization")
+    return orgs[-1:]
+
+
+def _kind(rules: RuleSet, m: engine.Match) -> str:
+    if m.rule.set.get("kind"):
+        return str(m.rule.set["kind"])
+    verb = m.get("verb") or ""
+    entry = rules.lexicon("meeting_verb").get(verb)
+    return str(entry.get("kind", "meeting")) if entry else "meeting"
+
+
+def _place_name(raw: str | None, rules: RuleSet) -> str | None:
+    if not raw:
+        return None
+    for lex in ("country", "city", "region"):
+        entry = rules.lexicon(lex).get(raw)
+        if entry:
+            return entry.get("name") or entry["text"] if lex != "country" else entry.get("country") or entry["text"]
+    return raw
+
+
+def _date_for(article: Article, m: engine.Match, dates: list) -> tuple[str | None, str | None]:
+    """The first date in the meeting's sentence after its verb (else anywhere in the sentence)."""
+    sa, sb = article.sentence_at(m.start)
+    sb = max(sb, m.end)
+    inside = [d for d in dates if sa <= d.span[0] < sb and d.value]
+    after = [d for d in inside if d.span[0] >= (m.span_of("verb") or (m.start, m.start))[0]]
+    pick = (after or inside or [None])[0]
+    if pick is None:
+        return None, None
+    text = getattr(pick, "text_with_prep", None) or pick.text
+    value = pick.value
+    if regex.match(r"\d{4}-\d{2}-\d{2}T", value):
+        value = value[:10]  # "Monday afternoon": the meeting's date is the day
+    return value, text
+
+
+def _place_in_sentence(article: Article, m: engine.Match, ents: Entities) -> str | None:
+    """A place named after the verb in the same sentence ("... on the sidelines of talks in Tehran")."""
+    sa, sb = article.sentence_at(m.start)
+    verb_at = (m.span_of("verb") or (m.start, m.start))[0]
+    text = article.text
+    best = None
+    for place in ents.places:
+        for a, b in place.mentions:
+            if verb_at <= a < sb and text[max(sa, a - 4):a].rstrip().endswith(("in", "at")):
+                if best is None or a < best[0]:
+                    best = (a, place.name)
+    return best[1] if best else None
+
+
+def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entities, dates: list,
+                  trace: list[Yield]) -> list[Meeting]:
+    describer = Describer(rules)
+    found: list[Meeting] = []
+    for m in engine.run_stage(run, rules.stage("meetings"), article.text, article.body_start):
+        parts: list[Entity] = []
+        for key in ("a", "b"):
+            if m.span_of(key):
+                parts += _party(m.get(key) or "", m.span_of(key), ents, describer)
+        if m.span_of("group"):
+            parts += resolve_description(m.get("group") or "", m.span_of("group")[0], ents, describer)
+        unique: list[Entity] = []
+        for p in parts:
+            if p not in unique:
+                unique.append(p)
+        kind = _kind(rules, m)
+        if not unique or (kind != "visit" and len(unique) < 2):
+            continue
+        date, date_text = _date_for(article, m, dates)
+        place = _place_name(m.get("place"), rules) or _place_in_sentence(article, m, ents)
+        if place == "Kremlin":
+            place = "Kremlin"
+        planned = bool(m.get("modal"))
+        meeting = Meeting(kind, unique, (m.start, m.end), m.rule.id, date, date_text, place, planned)
+        found.append(meeting)
+        fields: dict[str, Any] = {"participants": [p.name for p in unique], "kind": kind, "planned": planned}
+        if place:
+            fields["place"] = place
+        if date:
+            fields["date"] = date
+        trace.append(Yield(m.rule.id, "meeting", (m.start, m.end), fields))
+    return _merge(found)
+
+
+def _merge(meetings: list[Meeting]) -> list[Meeting]:
+    """One meeting told twice ("held talks", then "the two ministers met") is one fact."""
+    out: list[Meeting] = []
+    for m in meetings:
+        key = frozenset(id(p) for p in m.participants)
+        twin = next((o for o in out if frozenset(id(p) for p in o.participants) == key and o.kind == m.kind
+                     and o.planned == m.planned and (not o.date or not m.date or o.date == m.date)
+                     and (not o.place or not m.place or o.place == m.place)), None)
+        if twin is None:
+            out.append(m)
+            continue
+        twin.date = twin.date or m.date
+        twin.date_text = twin.date_text or m.date_text
+        twin.place = twin.place or m.place
+    return out

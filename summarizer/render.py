@@ -1,0 +1,106 @@
+"""Render fact sheets with Jinja templates in a sandbox: templates are data, not code.
+
+The JSON fact sheet is rendered by a template too, then parsed, checked against the contract and
+re-serialised, so a broken custom template fails with a clear message instead of bad JSON.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import TemplateError
+
+FORMATS = {"markdown": "brief.md.j2", "md": "brief.md.j2", "text": "brief.txt.j2", "json": "facts.json.j2"}
+REQUIRED = {
+    "schema": str, "article": dict, "people": list, "organizations": list, "quotes": list,
+    "meetings": list, "figures": list, "statements": list, "dates": list,
+}
+
+
+def templates_root() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "facts.json.j2").is_file():
+            return candidate
+    raise TemplateError(f"{here / 'templates'}: the shipped templates are missing; reinstall summarizer")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@lru_cache(maxsize=1)
+def environment() -> ImmutableSandboxedEnvironment:
+    """Sandboxed, StrictUndefined; the loader sees only the shipped templates folder."""
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(templates_root())), undefined=jinja2.StrictUndefined,
+        autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["json"] = _json
+    return env
+
+
+def _template(name: str, path: str | None) -> jinja2.Template:
+    env = environment()
+    try:
+        if path:
+            try:
+                source = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise TemplateError(f"{path}: cannot read template: {exc}") from None
+            return env.from_string(source)
+        return env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{path or name}:{exc.lineno}: template syntax error: {exc.message}") from None
+
+
+def _render(name: str, path: str | None, **context: Any) -> str:
+    template = _template(name, path)
+    try:
+        return template.render(**context)
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(f"{path or name}: refused by the sandbox: {exc}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"{path or name}: {exc.message}; the fact sheet fields are documented in "
+                            "the README") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"{path or name}: {exc}") from None
+
+
+def validate(sheet: Any, source: str) -> None:
+    if not isinstance(sheet, dict):
+        raise TemplateError(f"{source}: the template must render one JSON object")
+    for key, kind in REQUIRED.items():
+        if key not in sheet:
+            raise TemplateError(f"{source}: the rendered fact sheet lacks {key!r}, which the contract requires")
+        if not isinstance(sheet[key], kind):
+            raise TemplateError(f"{source}: {key!r} must be a JSON {kind.__name__}")
+    for key in ("people", "quotes", "meetings", "figures", "statements"):
+        for i, item in enumerate(sheet[key]):
+            if not isinstance(item, dict) or "id" not in item:
+                raise TemplateError(f"{source}: {key}[{i}] must be an object with an id")
+
+
+def facts_json(sheet: dict[str, Any], template: str | None = None) -> str:
+    """The fact sheet as canonical JSON text (two-space indent, UTF-8, a final newline)."""
+    source = template or FORMATS["json"]
+    rendered = _render(FORMATS["json"], template, facts=sheet)
+    try:
+        parsed = json.loads(rendered)
+    except json.JSONDecodeError as exc:
+        raise TemplateError(f"{source}: rendered text is not valid JSON ({exc.msg} at line {exc.lineno}, "
+                            f"column {exc.colno}); check the template's commas and the json filter") from None
+    validate(parsed, source)
+    return json.dumps(parsed, ensure_ascii=False, indent=2) + "\n"
+
+
+def brief(sheet: dict[str, Any], format: str = "markdown", template: str | None = None) -> str:
+    name = FORMATS.get(format)
+    if name is None or format == "json":
+        raise TemplateError(f"unknown brief format {format!r}; use markdown or text")
+    out = _render(name, template, facts=sheet)
+    return out if out.endswith("\n") else out + "\n"
