@@ -93,8 +93,12 @@ def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entit
     for m in engine.run_stage(run, rules.stage("meetings"), article.text, article.body_start):
         parts: list[Entity] = []
         for key in ("a", "b"):
-            if m.span_of(key):
-                parts += _party(m.get(key) or "", m.span_of(key), ents, describer)
+            span = m.span_of(key)
+            if span:
+                verb = m.span_of("modal") or m.span_of("verb")
+                if key == "a" and verb:  # "a new president, Masoud Pezeshkian, who ...": the apposition names them
+                    span = (span[0], verb[0])
+                parts += _party(m.get(key) or "", span, ents, describer)
         if m.span_of("group"):
             parts += resolve_description(m.get("group") or "", m.span_of("group")[0], ents, describer)
         unique: list[Entity] = []
