@@ -87,7 +87,7 @@ class Summarizer:
         dates = find_dates(art, rules, run)
         for d in dates:
             trace.append(Yield(d.rule, "date", d.span, {"text": d.text, "value": d.value}))
-        statements = find_statements(art, rules, run, trace)
+        statements = find_statements(art, rules, run, trace, ents)
         quotes = find_quotes(art, rules, run, trace, statements)
         attribute(art, quotes, ents, rules, run, trace)
         meetings = find_meetings(art, rules, run, ents, dates, trace)

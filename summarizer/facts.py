@@ -68,17 +68,9 @@ def build(analysis: "Analysis") -> dict[str, Any]:
                        "text": q.speaker.get("text")}
         quotes.append({"id": f"quote-{i}", "text": q.text, "span": _span(q.span), "speaker": speaker,
                        "cue": q.cue, "rule": q.attribution_rule or q.rule})
-    refs = {e.name: e.id for e in [*ents.people, *ents.organizations]}
-    statements = []
-    for i, s in enumerate(analysis.statements, 1):
-        entity = ents.person_at(s.speaker_span)
-        if entity is None:
-            key = s.speaker_text.split()[-1].casefold() if s.speaker_text.split() else ""
-            entity = next((p for p in ents.people if p.last_name.casefold() == key), None)
-        name = entity.name if entity else (s.speaker_text.title() if s.speaker_text.isupper() else s.speaker_text)
-        statements.append({"id": f"statement-{i}", "text": s.text, "span": _span(s.span),
-                           "speaker": {"name": name, "ref": entity.id if entity else refs.get(name),
-                                       "span": _span(s.speaker_span)}, "rule": s.rule})
+    statements = [{"id": f"statement-{i}", "text": s.text, "span": _span(s.span),
+                   "speaker": {"name": s.name, "ref": s.ref, "span": _span(s.speaker_span)}, "rule": s.rule}
+                  for i, s in enumerate(analysis.statements, 1)]
     meetings = []
     for i, m in enumerate(sorted(analysis.meetings, key=lambda m: m.span), 1):
         meetings.append({"id": f"meeting-{i}", "kind": m.kind,

@@ -95,9 +95,9 @@ def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entit
         for key in ("a", "b"):
             span = m.span_of(key)
             if span:
-                verb = m.span_of("modal") or m.span_of("verb")
-                if key == "a" and verb:  # "a new president, Masoud Pezeshkian, who ...": the apposition names them
-                    span = (span[0], verb[0])
+                stops = [s[0] for s in (m.span_of("modal"), m.span_of("verb"), m.span_of("b")) if s]
+                if key == "a" and stops:  # "a new president, Masoud Pezeshkian, who ...": the apposition names them
+                    span = (span[0], min(stops))
                 parts += _party(m.get(key) or "", span, ents, describer)
         if m.span_of("group"):
             parts += resolve_description(m.get("group") or "", m.span_of("group")[0], ents, describer)

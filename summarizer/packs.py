@@ -7,7 +7,9 @@ an error naming the file, line and id.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -375,8 +377,57 @@ def _compile(rule: Rule, lexicons: dict[str, Lexicon], macros: dict[str, str]) -
         raise RuleError(rule.path, f"pattern is not a valid regular expression: {exc}", rule.line, rule.id) from None
 
 
+def _cache_file(folders: list[Path], region: str | None) -> Path | None:
+    """Where a compiled rule set is kept, keyed by every rule file's path, size and mtime."""
+    if os.environ.get("SUMMARIZER_NO_CACHE"):
+        return None
+    from . import __version__
+    digest = hashlib.sha256(f"{__version__}|{regex.__version__}|{region}".encode())
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*.yaml")):
+            try:
+                st = path.stat()
+            except OSError:
+                return None
+            digest.update(f"|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
+    base = os.environ.get("SUMMARIZER_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "summarizer")
+    return Path(base) / f"rules-{digest.hexdigest()[:32]}.pickle"
+
+
 def build(user_packs: Iterable[str | os.PathLike] = (), region: str | None = None) -> RuleSet:
-    """Merge core, the region (if any) and the user's packs, in that order, and compile them."""
+    """Merge core, the region (if any) and the user's packs, and compile them.
+
+    Compiling the patterns costs about a second, so the compiled set is cached on disk under a key
+    made of every rule file's path, size and mtime (and the versions): editing any file rebuilds it.
+    The cache holds only what this function made; set SUMMARIZER_NO_CACHE=1 to bypass it.
+    """
+    user_packs = [Path(p) for p in user_packs]
+    root = _packs_root()
+    folders = [root / "core", *([root / "regions" / region] if region else []), *user_packs]
+    cache = _cache_file([root, *user_packs], region) if all(f.is_dir() for f in folders) else None
+    if cache is not None and cache.is_file():
+        try:
+            with cache.open("rb") as fh:
+                cached = pickle.load(fh)  # noqa: S301 - our own cache file, written below
+            if isinstance(cached, RuleSet):
+                return cached
+        except Exception:  # a stale or truncated cache is rebuilt
+            pass
+    ruleset = _build(user_packs, region)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(ruleset, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache)
+        except OSError:
+            pass  # a read-only home still works, only slower
+    return ruleset
+
+
+def _build(user_packs: list[Path], region: str | None) -> RuleSet:
     root = _packs_root()
     order: list[Path] = []
 

@@ -36,6 +36,8 @@ class Statement:
     text: str
     span: Span
     rule: str
+    name: str = ""
+    ref: str | None = None
 
 
 def _marks(rules: RuleSet, name: str) -> dict[str, set[str]]:
@@ -148,7 +150,18 @@ def _reject(q: Quote, rules: RuleSet, run: engine.Run, trace: list[Yield]) -> bo
     return False
 
 
-def find_statements(article: Article, rules: RuleSet, run: engine.Run, trace: list[Yield]) -> list[Statement]:
+def _statement_speaker(s: Statement, ents) -> tuple[str, str | None]:
+    """The person a turn's speaker words name: "President of Russia Vladimir Putin", "PENCE"."""
+    entity = ents.person_at(s.speaker_span)
+    if entity is None:
+        key = s.speaker_text.split()[-1].casefold() if s.speaker_text.split() else ""
+        entity = next((p for p in ents.people if p.last_name.casefold() == key), None)
+    if entity is not None:
+        return entity.name, entity.id
+    return (s.speaker_text.title() if s.speaker_text.isupper() else s.speaker_text), None
+
+
+def find_statements(article: Article, rules: RuleSet, run: engine.Run, trace: list[Yield], ents) -> list[Statement]:
     text = article.text
     turns = [m for m in engine.run_stage(run, rules.stage("quotes"), text, article.body_start, emit="statement")]
     out = []
@@ -163,8 +176,10 @@ def find_statements(article: Article, rules: RuleSet, run: engine.Run, trace: li
             b -= 1
         words = " ".join(text[a:b].split())
         sp = m.span_of("speaker") or (m.start, m.end)
-        out.append(Statement(m.get("speaker") or "", sp, words, (a, b), m.rule.id))
-        trace.append(Yield(m.rule.id, "statement", (m.start, b), {"speaker": m.get("speaker"), "text": words}))
+        statement = Statement(m.get("speaker") or "", sp, words, (a, b), m.rule.id)
+        statement.name, statement.ref = _statement_speaker(statement, ents)
+        out.append(statement)
+        trace.append(Yield(m.rule.id, "statement", (m.start, b), {"speaker": statement.name, "text": words}))
     return out
 
 
