@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .packs import Rule
 
@@ -113,11 +113,17 @@ def select(matches: Iterable[Match]) -> list[Match]:
 
 
 def run_stage(run: Run, rules: Iterable[Rule], text: str, pos: int = 0, endpos: int | None = None,
-              emit: str | None = None) -> list[Match]:
-    """All matches of a stage's `text` rules (optionally only those that emit one kind), overlaps resolved."""
+              emit: str | None = None, keep: Callable[[Match], Match | None] | None = None) -> list[Match]:
+    """All matches of a stage's `text` rules (optionally only those that emit one kind), overlaps resolved.
+
+    `keep` sees each match before overlaps are resolved and may drop it (None) or return a narrower
+    one, so that a long but invalid match ("But David Frost") does not hide a valid shorter one."""
     found: list[Match] = []
     for rule in rules:
         if rule.context != "text" or (emit is not None and (rule.emit or rule.set.get("emit")) != emit):
             continue
-        found.extend(find_all(run, rule, text, pos, endpos))
+        for m in find_all(run, rule, text, pos, endpos):
+            m = keep(m) if keep is not None else m
+            if m is not None:
+                found.append(m)
     return select(found)

@@ -63,12 +63,18 @@ class _Names:
         return any(text in lex for lex in self.places)
 
     def person(self, raw: str) -> str | None:
-        name = " ".join(raw.replace("\n", " ").split()).strip(" ,.;:")
+        """The cleaned name, or None. Leading capitalised function words ("But David Frost") are
+        trimmed; a name repeated back ("Saad Hariri Hariri Saad") is cut at the repetition."""
+        name = " ".join(raw.split()).strip(" ,.;:")
         name = _POSSESSIVE.sub("", name) if name.endswith(("'s", "’s")) else name
         tokens = name.split()
         honorifics = self.lex.get("honorific")
-        while tokens and honorifics is not None and tokens[0] in honorifics:
+        while tokens and (tokens[0].casefold() in self.stop or (honorifics is not None and tokens[0] in honorifics)):
             tokens.pop(0)
+        for i, tok in enumerate(tokens):
+            if tok in tokens[:i]:
+                tokens = tokens[:i]
+                break
         if not tokens:
             return None
         for tok in tokens:
@@ -100,6 +106,7 @@ class _Names:
                     if head:
                         canonical = " ".join([head["text"], *words[n:]])
                         break
+        canonical = _drop_institution(canonical)
         if canonical[:1].islower() and canonical.split()[0] in ("minister", "president", "secretary", "ambassador"):
             canonical = canonical[0].upper() + canonical[1:]
         if modifier:
@@ -119,16 +126,41 @@ class _Names:
         return None
 
 
+_INSTITUTION = regex.compile(
+    r"\s+(?:of|at)\s+(?:the\s+)?(?:[\p{L}\-’']+\s+){0,5}(?:Hospital|University|College|School|Clinic|Institute|"
+    r"Center|Centre|Company|Corporation|Bank|Agency|Foundation|Group|Council|Organi[sz]ation|Chambers?\s+of\s+Commerce|"
+    r"Fund|Association|Federation|Authority|Committee|Commission|Party|Movement|Service|Department|Office|Board)\b.*$")
+_OF_THE = regex.compile(r"\s+(?:of|at)\s+the\s+.*$")
+
+
+def _drop_institution(title: str) -> str:
+    """A title keeps its portfolio ("Minister of Economy") but not its institution, which is a place
+    ("director of the Indonesian Hospital" is a director)."""
+    stripped = _INSTITUTION.sub("", title)
+    if stripped == title and not title.casefold().startswith(("minister", "secretary", "shadow")):
+        stripped = _OF_THE.sub("", title)
+    return stripped or title
+
+
+def _same_person(a: list[str], b: list[str]) -> bool:
+    """Same name, one name's words end the other's ("Abu Hatab" in "Walid Abu Hatab"), or same first and last."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if long_[-len(short):] == short:
+        return True
+    if len(short) == 1 and long_[0] == short[0]:
+        return True  # "Sheikh Ali" after "Sheikh Ali al-Khalifa al-Sabah"
+    return len(a) > 1 and len(b) > 1 and a[0] == b[0] and a[-1] == b[-1]
+
+
 def _cluster_people(mentions: list[Mention]) -> list[Entity]:
     people: list[Entity] = []
     for m in mentions:
         words = m.name.split()
         target = None
         for p in reversed(people):
-            pw = p.name.split()
-            if p.name == m.name or (len(words) == 1 and pw[-1] == words[0]) \
-                    or (len(pw) == 1 and words[-1] == pw[0]) \
-                    or (len(words) > 1 and len(pw) > 1 and words[-1] == pw[-1] and words[0] == pw[0]):
+            if _same_person(words, p.name.split()):
                 target = p
                 break
         if target is None:
@@ -186,10 +218,22 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
     out = Entities()
 
     person_mentions: list[Mention] = []
-    for m in engine.run_stage(run, stage, text, start, emit="person"):
-        name = names.person(m.get("name") or "")
-        if not name:
-            continue
+    def valid(m: engine.Match) -> engine.Match | None:
+        raw = m.get("name") or ""
+        name = names.person(raw)
+        if not name or (len(name.split()) == 1 < len(raw.split()) and not m.get("honorific")):
+            return None  # "Gulf Arab" trimmed to "Arab" is no name
+        _, a, b = m.groups["name"]
+        first = name.split()[0]
+        at = text.find(first, a, b)
+        if at > a and a == m.start:  # "But Vice-President Mike Pence": the match starts at the name
+            groups = dict(m.groups)
+            groups["name"] = (text[at:b], at, b)
+            return engine.Match(m.rule, at, m.end, groups)
+        return m
+
+    for m in engine.run_stage(run, stage, text, start, emit="person", keep=valid):
+        name = names.person(m.get("name") or "") or ""
         honorific = m.get("honorific")
         hon_title = None
         if honorific and "honorific" in rules.lexicons:

@@ -30,8 +30,14 @@ class Figure:
     period: str | None = None
 
 
-def _number(text: str, rules: RuleSet) -> float | None:
+def _number(text: str, rules: RuleSet, decimal: str = ".") -> float | None:
+    """Digits ("1,400", "6.5", "6-1/2") or number words ("nine", "twenty-five").
+
+    `decimal` is the decimal mark the rule declares (`set: {decimal: ","}` for "3,5 Prozent");
+    the other of "." and "," then groups thousands."""
     text = text.strip()
+    if decimal == ",":
+        text = text.replace(".", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
     frac = regex.fullmatch(r"(\d+)-(\d+)/(\d+)", text)
     if frac:
         return int(frac.group(1)) + int(frac.group(2)) / int(frac.group(3))
@@ -51,10 +57,19 @@ def _number(text: str, rules: RuleSet) -> float | None:
 
 
 def _scale(text: str | None, rules: RuleSet) -> float:
+    """A scale word, or several that multiply ("lakh crore" is 1e5 * 1e7)."""
     if not text:
         return 1.0
-    entry = rules.lexicon("scale").get(text)
-    return float(entry["value"]) if entry else 1.0
+    lex = rules.lexicon("scale")
+    entry = lex.get(text)
+    if entry:
+        return float(entry["value"])
+    factor = 1.0
+    for word in text.split():
+        entry = lex.get(word)
+        if entry:
+            factor *= float(entry["value"])
+    return factor
 
 
 def _singular(word: str) -> str:
@@ -115,7 +130,8 @@ def find_figures(article: Article, rules: RuleSet, run: engine.Run, dates: list,
     for m in matches:
         if any(a < m.end and m.start < b for a, b in date_spans):
             continue
-        value = _number(m.get("number") or "", rules)
+        decimal = str(m.rule.set.get("decimal") or ".")
+        value = _number(m.get("number") or "", rules, decimal)
         unit = _unit(m, rules)
         if value is None or unit is None:
             continue
@@ -128,7 +144,7 @@ def find_figures(article: Article, rules: RuleSet, run: engine.Run, dates: list,
         factor = _scale(m.get("scale"), rules)
         values = [value * factor]
         if m.get("number2"):
-            second = _number(m.get("number2"), rules)
+            second = _number(m.get("number2"), rules, decimal)
             if second is not None:
                 values.append(second * factor)
         for v in values:

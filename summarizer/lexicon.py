@@ -72,8 +72,8 @@ class Lexicon:
         """A non-capturing group of the entries, longest first so 'Prime Minister' beats 'Prime'."""
         if self._alternation is None:
             surfaces = sorted(self.entries, key=lambda s: (-len(s), s))
-            parts = [regex.escape(s, special_only=True).replace(r"\ ", r"\s+") for s in surfaces]
-            parts = [p.replace(" ", r"\s+") for p in parts]
+            parts = [regex.escape(s, special_only=True).replace(r"\ ", " ") for s in surfaces]
+            parts = [p.replace(" ", r"[\s\-]+") for p in parts]  # "Vice President" = "Vice-President"
             self._alternation = "(?:" + "|".join(parts) + ")" if parts else "(?!)"
         return self._alternation
 

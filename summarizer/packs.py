@@ -383,6 +383,9 @@ def _cache_file(folders: list[Path], region: str | None) -> Path | None:
         return None
     from . import __version__
     digest = hashlib.sha256(f"{__version__}|{regex.__version__}|{region}".encode())
+    for code in ("packs.py", "lexicon.py"):  # the code that builds the set is part of the key
+        st = (Path(__file__).parent / code).stat()
+        digest.update(f"|{code}|{st.st_size}|{st.st_mtime_ns}".encode())
     for folder in folders:
         for path in sorted(Path(folder).rglob("*.yaml")):
             try:

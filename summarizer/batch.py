@@ -1,0 +1,372 @@
+"""`summarizer batch`: fact sheets for a whole corpus, streamed, resumable, in parallel.
+
+Inputs stream through one at a time (load_inputs is a generator) and each fact sheet is written as
+soon as it is made, so memory stays flat however many articles pass. An article that cannot be
+read or processed becomes an error record `{id, source, error}` and the run goes on. Re-running
+with the same --out skips every id the output already holds a fact sheet for; error records are
+retried. With --jobs N a process pool runs the articles; every worker builds its Summarizer once.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, TextIO
+
+from .errors import ArticleError, SummarizerError
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+_UNSAFE = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) in "._-"))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one article: a fact sheet line, or an error record line."""
+
+    id: str
+    source: str
+    line: str  # one JSON object, no newline
+    failed: bool
+    weight: int  # input bytes this article stands for, for the progress bar
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every worker needs to build its own Summarizer."""
+
+    rules: tuple[str, ...]
+    region: str | None
+    timeout: float
+    template: str | None
+
+
+def register(subparsers: Any) -> None:
+    from .cli import add_rule_options
+    p = subparsers.add_parser(
+        "batch", help="fact sheets for many articles: JSONL or a file per article, resumable",
+        description="Write one fact sheet per article. An article that fails becomes an error record "
+                    "{id, source, error} and the run goes on; re-running skips ids already written.",
+        epilog="Exit codes: 0 all done, 1 some articles failed, 2 usage or rule errors.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL files, or - for stdin")
+    p.add_argument("--out", required=True, metavar="DIR|FILE.jsonl",
+                   help="a .jsonl file (one fact sheet per line, appended) or a folder (one .json file per article)")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="worker processes (default 1; 0 means one per CPU)")
+    p.add_argument("--template", metavar="FILE", help="render each fact sheet with your own Jinja template")
+    add_rule_options(p)
+    p.set_defaults(func=cmd_batch)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs
+
+
+def _error_record(art_id: str, source: str, error: str) -> str:
+    return json.dumps({"id": art_id, "source": source, "error": error}, ensure_ascii=False)
+
+
+def file_name(art_id: str) -> str:
+    """A safe, collision-free file name for an id: readable stem plus a short hash of the whole id."""
+    stem = art_id.translate({ord(c): "_" for c in _UNSAFE}).strip("._")[-80:] or "article"
+    return f"{stem}--{hashlib.sha256(art_id.encode()).hexdigest()[:10]}"
+
+
+class JsonlOutput:
+    """Append fact sheets to one JSONL file; on open, remember the ids done and drop old error records."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.done: set[str] = set()
+        self.errors_dropped = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            self._resume()
+        self.fh: TextIO = path.open("a", encoding="utf-8", newline="\n")
+
+    def _resume(self) -> None:
+        """Stream the old output once: keep fact sheets, drop error records (they are retried) and a torn last line."""
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        rewrite = False
+        with self.path.open("r", encoding="utf-8", errors="replace", newline="\n") as src, \
+                tmp.open("w", encoding="utf-8", newline="\n") as dst:
+            for raw in src:
+                try:
+                    record = json.loads(raw) if raw.endswith("\n") else None
+                except json.JSONDecodeError:
+                    record = None
+                if not isinstance(record, dict) or "error" in record or not _record_id(record):
+                    rewrite = True
+                    self.errors_dropped += isinstance(record, dict) and "error" in record
+                    continue
+                self.done.add(_record_id(record))
+                dst.write(raw)
+        if rewrite:
+            os.replace(tmp, self.path)
+        else:
+            tmp.unlink()
+
+    def has(self, art_id: str) -> bool:
+        return art_id in self.done
+
+    def write(self, outcome: Outcome) -> None:
+        self.fh.write(outcome.line + "\n")
+        self.fh.flush()  # a killed run loses at most the article in hand
+        if not outcome.failed:
+            self.done.add(outcome.id)
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+class DirOutput:
+    """One `<name>.json` per article (an error record in `<name>.error.json`), each written atomically."""
+
+    def __init__(self, path: Path) -> None:
+        if path.exists() and not path.is_dir():
+            raise SummarizerError(f"{path}: --out must be a folder or a file ending in .jsonl")
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+
+    def has(self, art_id: str) -> bool:
+        return (self.path / f"{file_name(art_id)}.json").is_file()
+
+    def write(self, outcome: Outcome) -> None:
+        name = file_name(outcome.id)
+        target = self.path / f"{name}.error.json" if outcome.failed else self.path / f"{name}.json"
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(outcome.line + "\n", encoding="utf-8")
+        os.replace(tmp, target)
+        if not outcome.failed:
+            (self.path / f"{name}.error.json").unlink(missing_ok=True)
+
+    def close(self) -> None:
+        pass
+
+
+def _record_id(record: dict[str, Any]) -> str | None:
+    """The id of an output line: a fact sheet's article.id, or an error record's id."""
+    art = record.get("article")
+    value = art.get("id") if isinstance(art, dict) else record.get("id")
+    return str(value) if value is not None else None
+
+
+def open_output(out: str) -> JsonlOutput | DirOutput:
+    path = Path(out)
+    return JsonlOutput(path) if path.suffix.lower() in JSONL_SUFFIXES else DirOutput(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Work: one Summarizer per process, built once
+
+
+_WORKER: Any = None
+_WORKER_OPTIONS: Options | None = None
+
+
+def _init_worker(options: Options) -> None:
+    global _WORKER, _WORKER_OPTIONS
+    from .api import Summarizer
+    _WORKER = Summarizer(options.rules, region=options.region, timeout=options.timeout)
+    _WORKER_OPTIONS = options
+
+
+def process(item: tuple[Any, int]) -> Outcome:
+    """Fact sheet of one Article (or the error record of one that failed to load); never raises."""
+    from . import render
+    art, weight = item
+    if isinstance(art, ArticleError):
+        art_id = f"{art.source}:{art.line}" if art.line else art.source
+        return Outcome(art_id, art.source, _error_record(art_id, art.source, str(art)), True, weight)
+    template = _WORKER_OPTIONS.template if _WORKER_OPTIONS else None
+    try:
+        text = render.facts_json(_WORKER.facts(art), template)
+        line = json.dumps(json.loads(text), ensure_ascii=False)
+        return Outcome(art.id, art.source, line, False, weight)
+    except SummarizerError as exc:
+        message = str(exc)
+    except RecursionError:
+        message = "the article is nested too deeply to analyse (recursion limit); split or simplify it"
+    except Exception as exc:  # noqa: BLE001 - one bad article must not end a run of millions
+        message = f"internal error {type(exc).__name__}: {exc}; please report it with this article"
+    return Outcome(art.id, art.source, _error_record(art.id, art.source, f"{art.source}: {message}"), True, weight)
+
+
+def _weighted(inputs: list[str]) -> Iterator[tuple[Any, int]]:
+    """Articles and load errors with the input bytes each stands for (a file's bytes are shared out)."""
+    from .article import expand_inputs, load_bytes
+    for item in expand_inputs(inputs):
+        if isinstance(item, ArticleError):
+            yield item, 0
+            continue
+        if item == "-":
+            data, source = sys.stdin.buffer.read(), "<stdin>"
+        else:
+            try:
+                data, source = Path(item).read_bytes(), item
+            except OSError as exc:
+                yield ArticleError(item, f"cannot read: {exc.strerror or exc}"), 0
+                continue
+        left = len(data)
+        pending: Any = None
+        for art in load_bytes(data, source):
+            if pending is not None:
+                share = min(left, len(pending.text.encode("utf-8", "replace"))) \
+                    if not isinstance(pending, ArticleError) else 0
+                left -= share
+                yield pending, share
+            pending = art
+        del data
+        if pending is not None:
+            yield pending, left
+
+
+def _total_bytes(inputs: list[str]) -> int:
+    from .article import expand_inputs
+    total = 0
+    for item in expand_inputs(inputs):
+        if isinstance(item, str) and item != "-":
+            try:
+                total += os.stat(item).st_size
+            except OSError:
+                pass
+    return total
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress: a bar with rate and ETA on a terminal, nothing otherwise
+
+
+class Progress:
+    def __init__(self, stream: TextIO, total_bytes: int, enabled: bool) -> None:
+        self.stream, self.total, self.enabled = stream, total_bytes, enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.done = self.failed = self.skipped = 0
+        self.bytes = 0
+
+    def update(self, outcome: Outcome | None, weight: int = 0, force: bool = False) -> None:
+        if outcome is not None:
+            self.failed += outcome.failed
+            self.done += not outcome.failed
+            weight = outcome.weight
+        self.bytes += weight
+        now = time.monotonic()
+        if self.enabled and (force or now - self.last >= 0.2):
+            self.last = now
+            self.stream.write("\r" + self.bar(now) + "\x1b[K")
+            self.stream.flush()
+
+    def bar(self, now: float) -> str:
+        elapsed = max(now - self.start, 1e-9)
+        rate = (self.done + self.failed) / elapsed
+        frac = min(self.bytes / self.total, 1.0) if self.total else 0.0
+        eta = _duration(elapsed * (1 - frac) / frac) if frac > 0 else "?"
+        filled = int(frac * 24)
+        return (f"[{'#' * filled}{'.' * (24 - filled)}] {frac:4.0%} {self.done} done, {self.failed} failed, "
+                f"{self.skipped} skipped | {rate:.1f} articles/s {self.bytes / elapsed / 1e6:.2f} MB/s | "
+                f"ETA {eta}")
+
+    def finish(self) -> str:
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+        elapsed = time.monotonic() - self.start
+        rate = (self.done + self.failed) / elapsed if elapsed > 0 else 0.0
+        return (f"batch: {self.done} done, {self.failed} failed, {self.skipped} skipped "
+                f"in {_duration(elapsed)} ({rate:.1f} articles/s)")
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _bounded(items: Iterable[Any], window: threading.Semaphore, stop: threading.Event) -> Iterator[Any]:
+    """Hold the pool's feeder back: Pool.imap would otherwise read the whole corpus ahead into memory."""
+    for item in items:
+        while not window.acquire(timeout=0.2):
+            if stop.is_set():  # the run was interrupted: let the pool's feeder thread end
+                return
+        yield item
+
+
+def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: TextIO | None = None,
+        progress: bool | None = None) -> Progress:
+    """Process inputs into out; returns the counts. Rule errors raise before any article is read."""
+    stderr = stderr or sys.stderr
+    _init_worker(options)  # fail early on a broken pack or template, in this process
+    if options.template:
+        from . import render
+        render._template(render.FORMATS["json"], options.template)  # a broken template fails before the run
+    output = open_output(out)
+    enabled = stderr.isatty() if progress is None else progress
+    bar = Progress(stderr, _total_bytes(inputs) if enabled else 0, enabled)
+    seen: dict[str, str] = {}  # id -> source, for this run
+
+    def todo() -> Iterator[tuple[Any, int]]:
+        for art, weight in _weighted(inputs):
+            art_id = art.id if not isinstance(art, ArticleError) else None
+            if art_id is not None and seen.get(art_id, art.source) != art.source:
+                yield ArticleError(art.source, f"id {art_id!r} is also the id of {seen[art_id]}; give each "
+                                   "article a unique id (an id field or front matter)"), weight
+                continue
+            if art_id is not None and (art_id in seen or output.has(art_id)):  # listed twice, or done before
+                bar.skipped += 1
+                bar.update(None, weight)
+                continue
+            if art_id is not None:
+                seen[art_id] = art.source
+            yield art, weight
+
+    try:
+        if jobs == 1:
+            for item in todo():
+                outcome = process(item)
+                output.write(outcome)
+                bar.update(outcome)
+        else:
+            import multiprocessing
+            chunk = 4
+            window, stop = threading.Semaphore(jobs * chunk * 4), threading.Event()
+            try:
+                with multiprocessing.get_context(_start_method()).Pool(
+                        jobs, initializer=_init_worker, initargs=(options,)) as pool:
+                    for outcome in pool.imap(process, _bounded(todo(), window, stop), chunksize=chunk):
+                        window.release()
+                        output.write(outcome)
+                        bar.update(outcome)
+            finally:
+                stop.set()
+    finally:
+        output.close()
+    bar.update(None, force=True)
+    return bar
+
+
+def _start_method() -> str:
+    """fork is fastest where it is safe (Linux); elsewhere the platform default."""
+    import multiprocessing
+    methods = multiprocessing.get_all_start_methods()
+    return "fork" if sys.platform.startswith("linux") and "fork" in methods else methods[0]
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    if args.jobs < 0:
+        raise SummarizerError("--jobs must be 0 (one per CPU) or a positive number")
+    options = Options(tuple(args.rules), args.region, args.timeout, args.template)
+    bar = run(args.inputs, args.out, options, jobs)
+    print(bar.finish() + f" -> {args.out}", file=sys.stderr)
+    return 1 if bar.failed else 0
