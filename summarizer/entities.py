@@ -23,6 +23,7 @@ class Entities:
     organizations: list[Entity] = field(default_factory=list)
     places: list[Entity] = field(default_factory=list)
     dateline: dict | None = None
+    location: dict | None = None  # a place line under the headline: where the event happened
     mentions: list[tuple[Span, Entity]] = field(default_factory=list)  # every mention, in text order
 
     def person_at(self, span: Span) -> Entity | None:
@@ -74,6 +75,9 @@ class _Names:
         for i, tok in enumerate(tokens):
             if tok in tokens[:i]:
                 tokens = tokens[:i]
+                break
+            if i < len(tokens) - 1 and tok.endswith(("'s", "’s")):
+                tokens = tokens[:i] + [tok[:-2]]  # "Doumeng's Interagra company": the name ends at the possessive
                 break
         if not tokens:
             return None
@@ -211,6 +215,25 @@ def _surname_mentions(article: Article, people: list[Entity], taken: list[Span])
         p.mentions.sort()
 
 
+def _location_line(article: Article, rules: RuleSet, run: engine.Run, stage, names: _Names,
+                   trace: list[Yield]) -> dict | None:
+    """The first of the top three paragraphs (not the headline) that is only a place line."""
+    for a, b in article.paragraphs[:3]:
+        if article.headline_span and (a, b) == tuple(article.headline_span):
+            continue
+        for m in engine.run_stage(run, stage, article.text, a, b, emit="location"):
+            if (m.start, m.end) != (a, b) and article.text[m.start:m.end].strip() != article.text[a:b]:
+                continue
+            parts = [p.strip() for p in (m.get("place") or "").split(",")]
+            known = [p for p in parts if names.is_place(p) or names.is_place(p.removeprefix("The "))
+                     or p.removeprefix("The ") in ("Kremlin", "White House", "Elysee Palace", "Downing Street")]
+            if not known:
+                continue
+            trace.append(Yield(m.rule.id, "location", (m.start, m.end), {"place": m.get("place")}))
+            return {"text": m.get("place"), "span": [m.start, m.end], "rule": m.rule.id}
+    return None
+
+
 def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list[Yield]) -> Entities:
     names = _Names(rules)
     stage = rules.stage("entities")
@@ -318,6 +341,8 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
         trace.append(Yield(m.rule.id, "dateline", (m.start, m.end),
                            {k: v for k, v in (("place", m.get("place")), ("date", m.get("date"))) if v}))
         break
+
+    out.location = _location_line(article, rules, run, stage, names, trace)
 
     for kind, items, prefix in (("person", out.people, "person"), ("organization", out.organizations, "org"),
                                 ("place", out.places, "place")):

@@ -52,6 +52,7 @@ def build(analysis: "Analysis") -> dict[str, Any]:
         "language": str(art.metadata.get("language") or "en"),
         "region": analysis.region,
         "wordCount": len(_WORD.findall(art.body)),
+        "location": ({"text": ents.location["text"], "span": ents.location["span"]} if ents.location else None),
         "lead": _lead(analysis),
     }
     people = [{"id": p.id, "name": p.name, "title": p.title, "country": p.country,

@@ -1,4 +1,10 @@
-"""Lexicons: gazetteers whose entries carry features ("Russian" -> country: Russia)."""
+"""Lexicons: gazetteers whose entries carry features ("Russian" -> country: Russia).
+
+An entry may list `aliases:` (other spellings and transliterations: Pezeshkiyan for Pezeshkian);
+an alias matches in patterns and looks up as its entry. People's entries may carry date-bounded
+`roles:`; `role_on` picks the role an article's date falls in, as event coders' actor
+dictionaries do.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,6 +19,11 @@ def _key(surface: str) -> str:
     return " ".join(surface.casefold().replace("’", "'").split())
 
 
+def _aliases(feats: dict[str, Any]) -> list[str]:
+    raw = feats.get("aliases") or []
+    return [raw] if isinstance(raw, str) else [str(a) for a in raw]
+
+
 @dataclass
 class Lexicon:
     """Entries by surface form; lookups ignore case and spacing, patterns match as written."""
@@ -23,7 +34,11 @@ class Lexicon:
     _alternation: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._index = {_key(s): s for s in self.entries}
+        self._index = {}
+        for surface, feats in self.entries.items():  # aliases first: an entry's own surface wins
+            for alias in _aliases(feats):
+                self._index.setdefault(_key(alias), surface)
+        self._index.update({_key(s): s for s in self.entries})
 
     @classmethod
     def from_yaml(cls, name: str, spec: Any, path: str, line: int | None) -> "Lexicon":
@@ -44,7 +59,7 @@ class Lexicon:
                 elif isinstance(item, dict) and isinstance(item.get("text"), str):
                     feats = {k: v for k, v in item.items() if k != "text"}
                     entries[item["text"]] = feats
-                elif isinstance(item, (int, float)):
+                elif isinstance(item, (int, float)):  # bool too: packs.py warns about unquoted On/No
                     entries[str(item)] = {}
                 else:
                     raise RuleError(path, f"lexicon {name!r}: entry {item!r} must be a string or "
@@ -52,28 +67,54 @@ class Lexicon:
         else:
             raise RuleError(path, f"lexicon {name!r} must be a list of entries or a mapping "
                             "of entry to features", line)
-        for surface in entries:
+        for surface, feats in entries.items():
             if not surface.strip():
                 raise RuleError(path, f"lexicon {name!r} has an empty entry", line)
-        return cls(name, entries)
+            raw = feats.get("aliases")
+            if raw is not None and not (isinstance(raw, str) or (
+                    isinstance(raw, list) and all(isinstance(a, str) and a.strip() for a in raw))):
+                raise RuleError(path, f"lexicon {name!r}: aliases of {surface!r} must be a list of spellings", line)
+            _check_roles(name, surface, feats.get("roles"), path, line)
+        lexicon = cls(name, entries)
+        lexicon._check_alias_clashes(entries, path, line)
+        return lexicon
 
-    def plus(self, other: "Lexicon") -> "Lexicon":
-        return Lexicon(self.name, {**self.entries, **other.entries})
+    def _check_alias_clashes(self, new: dict[str, dict[str, Any]], path: str, line: int | None) -> None:
+        """An alias that already names another entry would make lookups depend on file order."""
+        for surface, feats in new.items():
+            for alias in _aliases(feats):
+                owner = self._index.get(_key(alias))
+                if owner is not None and owner != surface:
+                    raise RuleError(path, f"lexicon {self.name!r}: alias {alias!r} of {surface!r} already "
+                                    f"names {owner!r}; remove one of them", line)
+
+    def plus(self, other: "Lexicon", path: str = "", line: int | None = None) -> "Lexicon":
+        """Add entries; an entry that exists is replaced with the new one (features and aliases)."""
+        merged = Lexicon(self.name, {**self.entries, **other.entries})
+        merged._check_alias_clashes(other.entries, path, line)
+        return merged
 
     def minus(self, other: "Lexicon", path: str, line: int | None) -> "Lexicon":
         missing = [s for s in other.entries if _key(s) not in self._index]
         if missing:
             raise RuleError(path, f"lexicon {self.name!r} has no entr{'y' if len(missing) == 1 else 'ies'} "
-                            f"{missing} to remove", line)
+                            f"{missing} to remove; check the spelling with 'summarizer rules list'", line)
         drop = {self._index[_key(s)] for s in other.entries}
         return Lexicon(self.name, {s: f for s, f in self.entries.items() if s not in drop})
+
+    def surfaces(self) -> list[str]:
+        """Every string that matches: entries and their aliases."""
+        out = list(self.entries)
+        for feats in self.entries.values():
+            out.extend(_aliases(feats))
+        return out
 
     def alternation(self) -> str:
         """A non-capturing group of the entries, longest first so 'Prime Minister' beats 'Prime'."""
         if self._alternation is None:
-            surfaces = sorted(self.entries, key=lambda s: (-len(s), s))
-            parts = [regex.escape(s, special_only=True).replace(r"\ ", " ") for s in surfaces]
-            parts = [p.replace(" ", r"[\s\-]+") for p in parts]  # "Vice President" = "Vice-President"
+            surfaces = sorted(set(self.surfaces()), key=lambda s: (-len(s), s))
+            parts = [regex.escape(s, special_only=True).replace(r"\ ", r"\s+") for s in surfaces]
+            parts = [p.replace(" ", r"\s+") for p in parts]
             self._alternation = "(?:" + "|".join(parts) + ")" if parts else "(?!)"
         return self._alternation
 
@@ -81,7 +122,7 @@ class Lexicon:
         return _key(surface) in self._index
 
     def get(self, surface: str) -> dict[str, Any] | None:
-        """Features of an entry, with `text` the entry as written in the lexicon."""
+        """Features of an entry (found by its surface or an alias), with `text` the entry as written."""
         found = self._index.get(_key(surface))
         if found is None:
             return None
@@ -92,3 +133,53 @@ class Lexicon:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+# ---------------------------------------------------------------------------------------------
+# Date-bounded roles (known_person entries)
+
+_ISO_PART = regex.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def _check_roles(name: str, surface: str, roles: Any, path: str, line: int | None) -> None:
+    if roles is None:
+        return
+    if not isinstance(roles, list) or not all(isinstance(r, dict) for r in roles):
+        raise RuleError(path, f"lexicon {name!r}: roles of {surface!r} must be a list of "
+                        "{title:, country:, from:, until:}", line)
+    for role in roles:
+        if not isinstance(role.get("title"), str):
+            raise RuleError(path, f"lexicon {name!r}: each role of {surface!r} needs title:", line)
+        for key in ("from", "until"):
+            value = role.get(key)
+            if value is not None and not _ISO_PART.match(str(value)):
+                raise RuleError(path, f"lexicon {name!r}: {key}: {value!r} of {surface!r} must be a date "
+                                "written YYYY, YYYY-MM or YYYY-MM-DD", line)
+
+
+def _within(date: str, start: str | None, end: str | None) -> bool:
+    """Both bounds inclusive, compared at the precision each is written in (until: 2024-05 is all May)."""
+    if start and date[:len(str(start))] < str(start)[:len(date)]:
+        return False
+    if end and date[:len(str(end))] > str(end)[:len(date)]:
+        return False
+    return True
+
+
+def role_on(entry: dict[str, Any], date: str | None) -> dict[str, Any] | None:
+    """The role a known person held on `date` (ISO, any precision), with the entry's country as default.
+
+    Without a date, the open-ended role (no `until:`) is taken: the one the person holds now.
+    Several matching roles: the last listed wins, so write them in the order they began.
+    """
+    roles = entry.get("roles") or []
+    if date and _ISO_PART.match(date[:10]):
+        chosen = [r for r in roles if _within(date[:10], r.get("from"), r.get("until"))]
+    else:
+        chosen = [r for r in roles if not r.get("until")]
+    if not chosen:
+        return None
+    role = dict(chosen[-1])
+    if not role.get("country") and entry.get("country"):
+        role["country"] = entry["country"]
+    return role

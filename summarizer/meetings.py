@@ -11,7 +11,7 @@ from .article import Article
 from .entities import Entities
 from .model import Entity, Span, Yield
 from .packs import RuleSet
-from .resolve import Describer, mentions_in, resolve_description
+from .resolve import Describer, mentions_in, persons_before, resolve_description
 
 
 @dataclass
@@ -31,6 +31,9 @@ def _party(raw: str, span: Span, ents: Entities, describer: Describer) -> list[E
     people = mentions_in(ents, span, "person")
     if people:
         return [people[-1]]
+    if raw.strip().casefold() in ("he", "she"):
+        before = persons_before(ents, span[0])
+        return [before[0][1]] if before else []
     found = resolve_description(raw, span[0], ents, describer)
     if found:
         return found[:1]
@@ -56,11 +59,14 @@ def _place_name(raw: str | None, rules: RuleSet) -> str | None:
     return raw
 
 
+_CALENDAR = regex.compile(r"^\d{4}-(?:\d{2}|W\d{2})")  # a day, a month or a week: a year is too coarse for a meeting
+
+
 def _date_for(article: Article, m: engine.Match, dates: list) -> tuple[str | None, str | None]:
     """The first date in the meeting's sentence after its verb (else anywhere in the sentence)."""
     sa, sb = article.sentence_at(m.start)
     sb = max(sb, m.end)
-    inside = [d for d in dates if sa <= d.span[0] < sb and d.value]
+    inside = [d for d in dates if sa <= d.span[0] < sb and d.value and _CALENDAR.match(d.value)]
     after = [d for d in inside if d.span[0] >= (m.span_of("verb") or (m.start, m.start))[0]]
     pick = (after or inside or [None])[0]
     if pick is None:
@@ -86,6 +92,22 @@ def _place_in_sentence(article: Article, m: engine.Match, ents: Entities) -> str
     return best[1] if best else None
 
 
+def _in_lead(article: Article, ents: Entities, offset: int) -> bool:
+    """In the first paragraph of the story (after the headline and a place line)."""
+    skip = [tuple(article.headline_span)] if article.headline_span else []
+    if ents.location:
+        skip.append(article.paragraph_at(ents.location["span"][0]))
+    for para in article.paragraphs:
+        if para in skip:
+            continue
+        return para[0] <= offset < para[1]
+    return False
+
+
+def _known_place(name: str, rules: RuleSet) -> bool:
+    return any(name in rules.lexicon(lex) for lex in ("country", "city", "region"))
+
+
 def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entities, dates: list,
                   trace: list[Yield]) -> list[Meeting]:
     describer = Describer(rules)
@@ -109,10 +131,13 @@ def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entit
         if not unique or (kind != "visit" and len(unique) < 2):
             continue
         date, date_text = _date_for(article, m, dates)
-        place = _place_name(m.get("place"), rules) or _place_in_sentence(article, m, ents)
-        if place == "Kremlin":
-            place = "Kremlin"
         planned = bool(m.get("modal"))
+        lead = _in_lead(article, ents, m.start)
+        if date is None and not planned and lead and article.date:
+            date = article.date  # the lead of a report tells the day's news: undated, it happened that day
+        place = _place_name(m.get("place"), rules) or _place_in_sentence(article, m, ents)
+        if lead and ents.location and not planned and (place is None or not _known_place(place, rules)):
+            place = ents.location["text"]
         meeting = Meeting(kind, unique, (m.start, m.end), m.rule.id, date, date_text, place, planned)
         found.append(meeting)
         fields: dict[str, Any] = {"participants": [p.name for p in unique], "kind": kind, "planned": planned}

@@ -3,10 +3,12 @@
 A pack is a folder. `pack.yaml` names it and what it `extends`; every other `*.yaml` file in the
 folder (and its sub-folders) may hold `lexicons:`, `macros:` and `rules:`. A pack that extends
 another edits it strictly: adding an id that exists, or replacing/disabling one that does not, is
-an error naming the file, line and id.
+an error naming the file, line and id, so a typo in a region pack fails at once instead of quietly
+losing facts in production.
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import pickle
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import regex
+import yaml
 
 from . import yamlsrc
 from .errors import RuleError
@@ -31,6 +34,10 @@ FLAG_NAMES = {
     "verbose": regex.VERBOSE,
 }
 CONTEXTS = {"text", "after", "before", "inside"}
+ORDERS = ("mdy", "dmy")  # numeric dates: month first (US) or day first (most of the world)
+MANIFEST_KEYS = {"name", "extends", "description"}
+FILE_KEYS = {"lexicons", "macros", "rules", "checks"}
+_CACHE_FORMAT = 3  # bump when RuleSet, Rule or Lexicon change shape
 _REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Lu}
 _ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 
@@ -55,6 +62,7 @@ class Example:
     yields: list[dict[str, Any]]  # empty list: the rule must yield nothing
     date: str | None = None
     line: int | None = None
+    path: str | None = None  # the file the example was written in (a replaced rule keeps the base's)
 
 
 @dataclass
@@ -78,6 +86,7 @@ class Rule:
     line: int | None = None
     index: int = 0  # position in the merged rule order: the last tie-breaker
     compiled: Any = None
+    replaced: tuple[str, ...] = ()  # earlier definitions this one replaced: "pack (file:line)"
 
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
@@ -93,6 +102,7 @@ class RuleSet:
     chain: list[str]
     aliases: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)  # the pack folders merged, in chain order
 
     def stage(self, name: str) -> list[Rule]:
         return [r for r in self.rules if r.stage == name]
@@ -103,6 +113,36 @@ class RuleSet:
 
     def lexicon(self, name: str) -> Lexicon:
         return self.lexicons.get(name) or Lexicon(name, {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Where things are: lines of keys and list items, for error messages
+
+
+def _node_line(path: Path, keys: tuple[Any, ...]) -> int | None:
+    """The line of the mapping key or list item at `keys` in a YAML file (for errors only).
+
+    yamlsrc records the line where each mapping starts; a key inside it (a lexicon edit) or a
+    plain string in a list (a `disable:` id) has no line of its own, so the file is composed again
+    (nodes only, nothing constructed) and walked.
+    """
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    line = None
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            found = next(((k, v) for k, v in node.value if k.value == key), None)
+            if found is None:
+                return line
+            line, node = found[0].start_mark.line + 1, found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,17 +157,31 @@ class _PackFiles:
     docs: list[tuple[Path, dict]]  # (file, parsed mapping), pack.yaml first
 
 
-def _read_pack(folder: Path) -> _PackFiles:
+def _read_manifest(folder: Path) -> tuple[dict, Path]:
     if not folder.is_dir():
         raise RuleError(str(folder), "no such rules folder; pass a folder that holds *.yaml rule files")
     manifest = folder / "pack.yaml"
     head: dict = {}
-    docs: list[tuple[Path, dict]] = []
     if manifest.is_file():
         head = yamlsrc.load_file(manifest) or {}
         if not isinstance(head, dict):
-            raise RuleError(str(manifest), "pack.yaml must be a mapping (name:, extends:, ...)")
-        docs.append((manifest, head))
+            raise RuleError(str(manifest), "pack.yaml must be a mapping (name:, extends:, ...)", 1)
+    return head, manifest
+
+
+def _extends_of(head: dict, manifest: Path) -> list[str]:
+    extends = head.get("extends") or []
+    if isinstance(extends, str):
+        extends = [extends]
+    if not isinstance(extends, list) or not all(isinstance(e, str) and e.strip() for e in extends):
+        raise RuleError(str(manifest), "extends: must name a pack (core, a region, or a folder) or list them",
+                        _node_line(manifest, ("extends",)))
+    return list(extends)
+
+
+def _read_pack(folder: Path) -> _PackFiles:
+    head, manifest = _read_manifest(folder)
+    docs: list[tuple[Path, dict]] = [(manifest, head)] if manifest.is_file() else []
     files = sorted(p for p in folder.rglob("*.yaml") if p != manifest and not p.name.startswith("."))
     for path in files:
         data = yamlsrc.load_file(path)
@@ -135,15 +189,17 @@ def _read_pack(folder: Path) -> _PackFiles:
             continue
         if not isinstance(data, dict):
             raise RuleError(str(path), "a rule file must be a mapping with lexicons:, macros: or rules:", 1)
+        misplaced = set(data) & MANIFEST_KEYS
+        if misplaced:
+            key = sorted(misplaced)[0]
+            raise RuleError(str(path), f"'{key}:' belongs in the pack's pack.yaml, not in a rule file; "
+                            f"move it to {manifest}", _node_line(path, (key,)))
         docs.append((path, data))
-    extends = head.get("extends") or []
-    if isinstance(extends, str):
-        extends = [extends]
-    return _PackFiles(str(head.get("name") or folder.name), folder, list(extends), docs)
+    return _PackFiles(str(head.get("name") or folder.name), folder, _extends_of(head, manifest), docs)
 
 
 def _resolve_pack_ref(ref: str, relative_to: Path) -> Path:
-    """`extends: core` names a shipped pack or region; a path names a folder."""
+    """`extends: core` names a shipped pack or region; a path names a folder (relative to the pack)."""
     root = _packs_root()
     for candidate in (root / ref, root / "regions" / ref):
         if (candidate / "pack.yaml").is_file():
@@ -152,7 +208,39 @@ def _resolve_pack_ref(ref: str, relative_to: Path) -> Path:
     if path.is_dir():
         return path
     known = ", ".join(["core", *shipped_regions()])
-    raise RuleError(str(relative_to / "pack.yaml"), f"extends unknown pack {ref!r}; known packs: {known}")
+    manifest = relative_to / "pack.yaml"
+    raise RuleError(str(manifest), f"extends unknown pack {ref!r}; name one of {known}, or a folder "
+                    "relative to this pack", _node_line(manifest, ("extends",)))
+
+
+def _pack_order(user_packs: list[Path], region: str | None) -> list[Path]:
+    """Every pack folder to merge, each after the packs it extends (core first), each once."""
+    root = _packs_root()
+    order: list[Path] = []
+
+    def visit(folder: Path, stack: tuple[Path, ...] = ()) -> None:
+        folder = folder.resolve()
+        if folder in stack:
+            loop = " -> ".join(p.name for p in (*stack, folder))
+            raise RuleError(str(folder / "pack.yaml"), f"packs extend each other in a loop ({loop}); "
+                            "remove one of the extends:")
+        if folder in order:
+            return
+        head, manifest = _read_manifest(folder)
+        for ref in _extends_of(head, manifest):
+            visit(_resolve_pack_ref(ref, folder), (*stack, folder))
+        order.append(folder)
+
+    visit(root / "core")
+    if region:
+        region_dir = root / "regions" / region
+        if not (region_dir / "pack.yaml").is_file():
+            known = ", ".join(shipped_regions()) or "none"
+            raise RuleError(str(region_dir), f"unknown region {region!r}; shipped regions: {known}")
+        visit(region_dir)
+    for folder in user_packs:
+        visit(Path(folder))
+    return order
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,6 +250,7 @@ def _resolve_pack_ref(ref: str, relative_to: Path) -> Path:
 class _Builder:
     def __init__(self) -> None:
         self.lexicons: dict[str, Lexicon] = {}
+        self.lexicon_from: dict[str, str] = {}
         self.macros: dict[str, str] = {}
         self.rules: dict[str, Rule] = {}
         self.aliases: dict[str, str] = {}
@@ -171,40 +260,50 @@ class _Builder:
     def _canonical(self, rule_id: str, path: Path, line: int | None) -> str:
         if rule_id in self.aliases:
             new = self.aliases[rule_id]
-            self.warnings.append(f"{path}:{line}: rule id {rule_id!r} was renamed to {new!r}; use the new id")
+            self.warnings.append(f"{path}:{line}: rule id {rule_id!r} was renamed to {new!r}; "
+                                 "write the new id (the old one still works for now)")
             return new
         return rule_id
 
     def apply(self, pack: _PackFiles) -> None:
         self.chain.append(pack.name)
         for path, doc in pack.docs:
-            unknown = set(doc) - {"name", "extends", "description", "lexicons", "macros", "rules", "checks"}
+            allowed = FILE_KEYS | (MANIFEST_KEYS if path.name == "pack.yaml" else set())
+            unknown = set(doc) - allowed
             if unknown:
-                raise RuleError(str(path), f"unknown top-level key(s) {sorted(unknown)}; "
-                                "expected lexicons:, macros: or rules:", yamlsrc.line_of(doc))
+                key = sorted(unknown, key=str)[0]
+                raise RuleError(str(path), f"unknown top-level key {key!r}; expected lexicons:, macros: or "
+                                "rules:", _node_line(path, (key,)) or yamlsrc.line_of(doc))
             self._lexicons(path, doc.get("lexicons") or {})
             self._macros(path, doc.get("macros") or {})
             self._rules(path, pack.name, doc.get("rules"))
 
     def _lexicons(self, path: Path, spec: dict) -> None:
         if not isinstance(spec, dict):
-            raise RuleError(str(path), "lexicons: must be a mapping of name to entries", yamlsrc.line_of(spec))
+            raise RuleError(str(path), "lexicons: must be a mapping of name to entries",
+                            _node_line(path, ("lexicons",)))
         for key, entries in spec.items():
-            line = yamlsrc.line_of(spec)
+            key = str(key)
             op, name = ("", key)
             if key[-1:] in "+-=":
                 op, name = key[-1], key[:-1]
-            new = Lexicon.from_yaml(name, entries, str(path), yamlsrc.line_of(entries) or line)
+            line = _node_line(path, ("lexicons", key)) or yamlsrc.line_of(spec)
+            if isinstance(entries, list) and any(isinstance(e, bool) for e in entries):
+                self.warnings.append(f"{path}:{line}: lexicon {name!r} has an unquoted yes/no/on/off entry, "
+                                     "which YAML reads as true/false; put it in quotes ('On')")
+            new = Lexicon.from_yaml(name, entries, str(path), line)
             if op == "":
                 if name in self.lexicons:
-                    raise RuleError(str(path), f"lexicon {name!r} already exists; edit it with "
-                                    f"'{name}+:' (add entries), '{name}-:' (remove) or '{name}=:' (replace)", line)
+                    raise RuleError(str(path), f"lexicon {name!r} already exists (from "
+                                    f"{self.lexicon_from[name]}); edit it with '{name}+:' (add entries), "
+                                    f"'{name}-:' (remove) or '{name}=:' (replace)", line)
                 self.lexicons[name] = new
+                self.lexicon_from[name] = f"{path}:{line}"
             elif name not in self.lexicons:
                 raise RuleError(str(path), f"lexicon {name!r} does not exist, so '{key}' cannot edit it; "
                                 f"define it with '{name}:'", line)
             elif op == "+":
-                self.lexicons[name] = self.lexicons[name].plus(new)
+                self.lexicons[name] = self.lexicons[name].plus(new, str(path), line)
             elif op == "-":
                 self.lexicons[name] = self.lexicons[name].minus(new, str(path), line)
             else:
@@ -212,69 +311,110 @@ class _Builder:
 
     def _macros(self, path: Path, spec: dict) -> None:
         if not isinstance(spec, dict):
-            raise RuleError(str(path), "macros: must be a mapping of name to pattern", yamlsrc.line_of(spec))
-        for name, pattern in spec.items():
-            replace = name.endswith("=")
-            name = name.rstrip("=")
+            raise RuleError(str(path), "macros: must be a mapping of name to pattern", _node_line(path, ("macros",)))
+        for key, pattern in spec.items():
+            key = str(key)
+            line = _node_line(path, ("macros", key)) or yamlsrc.line_of(spec)
+            if key[-1:] in "+-":
+                raise RuleError(str(path), f"macro '{key}': a macro is one pattern, so it can only be "
+                                f"replaced; write '{key[:-1]}=:'", line)
+            replace = key.endswith("=")
+            name = key.rstrip("=")
+            if replace and name not in self.macros:
+                raise RuleError(str(path), f"macro {name!r} does not exist, so '{key}' cannot replace it; "
+                                f"define it with '{name}:'", line)
             if name in self.macros and not replace:
-                raise RuleError(str(path), f"macro {name!r} already exists; write '{name}=:' to replace it",
-                                yamlsrc.line_of(spec))
-            if not isinstance(pattern, str):
-                raise RuleError(str(path), f"macro {name!r} must be a pattern string", yamlsrc.line_of(spec))
+                raise RuleError(str(path), f"macro {name!r} already exists; write '{name}=:' to replace it", line)
+            if not isinstance(pattern, str) or not pattern.strip():
+                raise RuleError(str(path), f"macro {name!r} must be a non-empty pattern string", line)
             self.macros[name] = pattern
 
     def _rules(self, path: Path, pack: str, spec: Any) -> None:
         if spec is None:
             return
+        base_keys: tuple[Any, ...] = ("rules",)
         if isinstance(spec, list):
-            spec = {"add": spec}
+            spec, base_keys = {"add": spec}, ()
         if not isinstance(spec, dict):
             raise RuleError(str(path), "rules: must be a list of rules, or add:/replace:/disable: lists",
-                            yamlsrc.line_of(spec))
+                            _node_line(path, ("rules",)))
         unknown = set(spec) - {"add", "replace", "disable"}
         if unknown:
-            raise RuleError(str(path), f"unknown key(s) under rules: {sorted(unknown)}; "
-                            "use add:, replace: or disable:", yamlsrc.line_of(spec))
+            key = sorted(unknown, key=str)[0]
+            raise RuleError(str(path), f"unknown key {key!r} under rules:; use add:, replace: or disable:",
+                            _node_line(path, ("rules", key)))
+        for section in ("add", "replace", "disable"):
+            if not isinstance(spec.get(section) or [], list):
+                raise RuleError(str(path), f"rules: {section}: must be a list",
+                                _node_line(path, ("rules", section)))
         for raw in spec.get("add") or []:
-            rule = _parse_rule(raw, path, pack)
-            if rule.id in self.rules or rule.id in self.aliases:
-                old = self.rules.get(self.aliases.get(rule.id, rule.id))
-                raise RuleError(str(path), f"rule id already exists (from {old.where() if old else 'an alias'}); "
-                                "use rules: replace: to change it, or choose a new id", rule.line, rule.id)
-            for alias in rule.aliases:
-                self.aliases[alias] = rule.id
-            self.rules[rule.id] = rule
+            self._add(_parse_rule(raw, path, pack), path)
         for raw in spec.get("replace") or []:
-            if not isinstance(raw, dict) or "id" not in raw:
-                raise RuleError(str(path), "each replace: entry is a mapping with the id it replaces",
-                                yamlsrc.line_of(raw))
-            rule_id = self._canonical(str(raw["id"]), path, yamlsrc.line_of(raw))
-            if rule_id not in self.rules:
-                raise RuleError(str(path), "cannot replace a rule that does not exist; check the id with "
-                                "'summarizer rules list'", yamlsrc.line_of(raw), rule_id)
-            base = self.rules[rule_id]
-            merged = {**_rule_as_raw(base), **{k: v for k, v in raw.items()}, "id": rule_id}
-            merged = yamlsrc.LineDict(merged)
-            merged.line = yamlsrc.line_of(raw) or 0
-            self.rules[rule_id] = _parse_rule(merged, path, pack)
-        for raw in spec.get("disable") or []:
-            rule_id = self._canonical(str(raw), path, yamlsrc.line_of(spec))
+            self._replace(raw, path, pack)
+        for i, raw in enumerate(spec.get("disable") or []):
+            line = _node_line(path, (*base_keys, "disable", i)) if base_keys else None
+            if isinstance(raw, dict) and set(raw) == {"id"}:
+                raw = raw["id"]
+            if not isinstance(raw, str):
+                raise RuleError(str(path), "each disable: entry is a rule id (a string)", line)
+            rule_id = self._canonical(raw, path, line)
             if rule_id not in self.rules:
                 raise RuleError(str(path), "cannot disable a rule that does not exist; check the id with "
-                                "'summarizer rules list'", yamlsrc.line_of(spec), rule_id)
+                                f"'summarizer rules list'{_did_you_mean(rule_id, self.rules)}", line, rule_id)
             del self.rules[rule_id]
+            self.aliases = {old: new for old, new in self.aliases.items() if new != rule_id}
+
+    def _add(self, rule: Rule, path: Path) -> None:
+        for rid in (rule.id, *rule.aliases):
+            if rid in self.rules or rid in self.aliases:
+                old = self.rules.get(self.aliases.get(rid, rid))
+                what = "rule id" if rid == rule.id else f"alias {rid!r}"
+                raise RuleError(str(path), f"{what} already exists (from {old.where() if old else 'an alias'}); "
+                                "use rules: replace: to change it, or choose a new id", rule.line, rule.id)
+        for alias in rule.aliases:
+            self.aliases[alias] = rule.id
+        self.rules[rule.id] = rule
+
+    def _replace(self, raw: Any, path: Path, pack: str) -> None:
+        line = yamlsrc.line_of(raw)
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            raise RuleError(str(path), "each replace: entry is a mapping with the id of the rule it replaces",
+                            line)
+        rule_id = self._canonical(raw["id"], path, line)
+        if rule_id not in self.rules:
+            raise RuleError(str(path), "cannot replace a rule that does not exist; check the id with "
+                            f"'summarizer rules list', or use rules: add:{_did_you_mean(rule_id, self.rules)}",
+                            line, rule_id)
+        base = self.rules[rule_id]
+        merged = yamlsrc.LineDict({**_rule_as_raw(base), **raw, "id": rule_id})
+        merged.line = line or 0
+        rule = _parse_rule(merged, path, pack)
+        if "examples" not in raw:
+            rule.examples = base.examples  # keep the base's examples, with their own file and line
+        new_aliases = [a for a in rule.aliases if a not in base.aliases]
+        for alias in new_aliases:
+            if alias in self.rules or alias in self.aliases:
+                raise RuleError(str(path), f"alias {alias!r} already names a rule", line, rule_id)
+            self.aliases[alias] = rule_id
+        rule.replaced = (*base.replaced, f"{base.pack} ({base.where()})")
+        self.rules[rule_id] = rule
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=2, cutoff=0.6)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
 
 
 def _rule_as_raw(rule: Rule) -> dict:
-    raw = {"id": rule.id, "stage": rule.stage, "pattern": rule.pattern, "description": rule.description,
-           "priority": rule.priority, "flags": list(rule.flags), "context": rule.context, "set": rule.set,
-           "aliases": list(rule.aliases)}
+    """A rule's fields as YAML would give them, so a replace: can patch some and keep the rest."""
+    raw: dict[str, Any] = {"id": rule.id, "stage": rule.stage, "pattern": rule.pattern,
+                           "description": rule.description, "priority": rule.priority,
+                           "flags": list(rule.flags), "context": rule.context, "set": dict(rule.set),
+                           "aliases": list(rule.aliases)}
     if rule.order:
         raw["order"] = rule.order
     if rule.emit:
         raw["emit"] = rule.emit
-    raw["examples"] = [{"text": e.text, "yields": e.yields or "none", **({"date": e.date} if e.date else {})}
-                       for e in rule.examples]
     return raw
 
 
@@ -288,7 +428,8 @@ def _parse_rule(raw: Any, path: Path, pack: str) -> Rule:
                         "(lower case, dots between parts)", line)
     unknown = set(raw) - RULE_KEYS
     if unknown:
-        raise RuleError(str(path), f"unknown key(s) {sorted(unknown)}; allowed: {sorted(RULE_KEYS)}", line, rule_id)
+        raise RuleError(str(path), f"unknown key(s) {sorted(map(str, unknown))}; allowed: {sorted(RULE_KEYS)}",
+                        line, rule_id)
     stage = raw.get("stage")
     if stage not in STAGES:
         raise RuleError(str(path), f"stage {stage!r} is not one of {', '.join(STAGES)}", line, rule_id)
@@ -305,18 +446,32 @@ def _parse_rule(raw: Any, path: Path, pack: str) -> Rule:
     if context not in CONTEXTS:
         raise RuleError(str(path), f"context {context!r} is not one of {sorted(CONTEXTS)}", line, rule_id)
     priority = raw.get("priority", 0)
-    if not isinstance(priority, int):
+    if not isinstance(priority, int) or isinstance(priority, bool):
         raise RuleError(str(path), "priority: must be a whole number", line, rule_id)
     sets = raw.get("set") or {}
     if not isinstance(sets, dict):
         raise RuleError(str(path), "set: must be a mapping of field to value", line, rule_id)
-    examples = [_parse_example(e, path, rule_id) for e in raw.get("examples") or []]
+    order = raw.get("order")
+    if order is not None and order not in ORDERS:
+        raise RuleError(str(path), f"order {order!r} is not one of {', '.join(ORDERS)} "
+                        "(mdy: 03/04/2024 is March 4; dmy: it is 3 April)", line, rule_id)
+    emit = raw.get("emit")
+    if emit is not None and not isinstance(emit, str):
+        raise RuleError(str(path), "emit: must be a word such as person, organization or place", line, rule_id)
+    examples = raw.get("examples") or []
+    if not isinstance(examples, list):
+        raise RuleError(str(path), "examples: must be a list of {text:, yields:}", line, rule_id)
+    parsed = [_parse_example(e, path, rule_id) for e in examples]
     aliases = raw.get("aliases") or []
     if isinstance(aliases, str):
         aliases = [aliases]
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and _ID.match(a) for a in aliases):
+        raise RuleError(str(path), "aliases: must list the rule's former ids ('stage.name')", line, rule_id)
+    if rule_id in aliases:
+        raise RuleError(str(path), "a rule cannot be an alias of itself", line, rule_id)
     return Rule(id=rule_id, stage=stage, pattern=pattern, description=str(raw.get("description") or ""),
                 priority=priority, flags=tuple(flags), context=context, set=dict(sets),
-                order=raw.get("order"), emit=raw.get("emit"), examples=examples, aliases=tuple(aliases),
+                order=order, emit=emit, examples=parsed, aliases=tuple(aliases),
                 pack=pack, path=str(path), line=line)
 
 
@@ -326,8 +481,8 @@ def _parse_example(raw: Any, path: Path, rule_id: str) -> Example:
         raise RuleError(str(path), "each example needs text: (and yields: a mapping, a list, or none)", line, rule_id)
     unknown = set(raw) - EXAMPLE_KEYS
     if unknown:
-        raise RuleError(str(path), f"unknown example key(s) {sorted(unknown)}; allowed: {sorted(EXAMPLE_KEYS)}",
-                        line, rule_id)
+        raise RuleError(str(path), f"unknown example key(s) {sorted(map(str, unknown))}; allowed: "
+                        f"{sorted(EXAMPLE_KEYS)}", line, rule_id)
     yields = raw.get("yields", "none")
     if yields in ("none", None, []):
         items: list[dict] = []
@@ -338,7 +493,7 @@ def _parse_example(raw: Any, path: Path, rule_id: str) -> Example:
     else:
         raise RuleError(str(path), "yields: must be a mapping of fields, a list of them, or none", line, rule_id)
     date = raw.get("date")
-    return Example(text=raw["text"], yields=items, date=str(date) if date else None, line=line)
+    return Example(text=raw["text"], yields=items, date=str(date) if date else None, line=line, path=str(path))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,9 +520,10 @@ def _compile(rule: Rule, lexicons: dict[str, Lexicon], macros: dict[str, str]) -
     try:
         source = expand(rule.pattern, lexicons, macros)
     except KeyError as exc:
-        known = ", ".join(sorted([*lexicons, *macros]))
-        raise RuleError(rule.path, f"pattern refers to unknown lexicon or macro {{{exc.args[0]}}}; "
-                        f"known: {known}", rule.line, rule.id) from None
+        name = str(exc.args[0])
+        hint = _did_you_mean(name, [*lexicons, *macros]) or "; define it under lexicons: or macros:"
+        raise RuleError(rule.path, f"pattern refers to unknown lexicon or macro {{{name}}}{hint}",
+                        rule.line, rule.id) from None
     flags = 0
     for name in rule.flags:
         flags |= FLAG_NAMES[name]
@@ -377,22 +533,29 @@ def _compile(rule: Rule, lexicons: dict[str, Lexicon], macros: dict[str, str]) -
         raise RuleError(rule.path, f"pattern is not a valid regular expression: {exc}", rule.line, rule.id) from None
 
 
+# ---------------------------------------------------------------------------------------------
+# Building, with an on-disk cache
+
+
 def _cache_file(folders: list[Path], region: str | None) -> Path | None:
-    """Where a compiled rule set is kept, keyed by every rule file's path, size and mtime."""
+    """Where a compiled rule set is kept, keyed by every rule file's path, size and mtime.
+
+    The key covers every folder merged (also those reached through `extends:` from a user pack)
+    and the loader's own source, so editing a rule file or this module rebuilds the set.
+    """
     if os.environ.get("SUMMARIZER_NO_CACHE"):
         return None
     from . import __version__
-    digest = hashlib.sha256(f"{__version__}|{regex.__version__}|{region}".encode())
-    for code in ("packs.py", "lexicon.py"):  # the code that builds the set is part of the key
-        st = (Path(__file__).parent / code).stat()
-        digest.update(f"|{code}|{st.st_size}|{st.st_mtime_ns}".encode())
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}|{__version__}|{regex.__version__}|{region}".encode())
+    code = [Path(__file__), Path(__file__).with_name("lexicon.py")]
     for folder in folders:
-        for path in sorted(Path(folder).rglob("*.yaml")):
+        for path in [*code, *sorted(Path(folder).rglob("*.yaml"))]:
             try:
                 st = path.stat()
             except OSError:
                 return None
             digest.update(f"|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
+        code = []
     base = os.environ.get("SUMMARIZER_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "summarizer")
     return Path(base) / f"rules-{digest.hexdigest()[:32]}.pickle"
@@ -401,14 +564,13 @@ def _cache_file(folders: list[Path], region: str | None) -> Path | None:
 def build(user_packs: Iterable[str | os.PathLike] = (), region: str | None = None) -> RuleSet:
     """Merge core, the region (if any) and the user's packs, and compile them.
 
-    Compiling the patterns costs about a second, so the compiled set is cached on disk under a key
-    made of every rule file's path, size and mtime (and the versions): editing any file rebuilds it.
-    The cache holds only what this function made; set SUMMARIZER_NO_CACHE=1 to bypass it.
+    Compiling the patterns costs seconds, so the compiled set is cached on disk under a key made
+    of every merged rule file's path, size and mtime (and the versions): editing any file rebuilds
+    it. The cache holds only what this function made; set SUMMARIZER_NO_CACHE=1 to bypass it.
     """
-    user_packs = [Path(p) for p in user_packs]
-    root = _packs_root()
-    folders = [root / "core", *([root / "regions" / region] if region else []), *user_packs]
-    cache = _cache_file([root, *user_packs], region) if all(f.is_dir() for f in folders) else None
+    user_list = [Path(p) for p in user_packs]
+    order = _pack_order(user_list, region)
+    cache = _cache_file(order, region)
     if cache is not None and cache.is_file():
         try:
             with cache.open("rb") as fh:
@@ -417,7 +579,7 @@ def build(user_packs: Iterable[str | os.PathLike] = (), region: str | None = Non
                 return cached
         except Exception:  # a stale or truncated cache is rebuilt
             pass
-    ruleset = _build(user_packs, region)
+    ruleset = _build(order)
     if cache is not None:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
@@ -430,31 +592,7 @@ def build(user_packs: Iterable[str | os.PathLike] = (), region: str | None = Non
     return ruleset
 
 
-def _build(user_packs: list[Path], region: str | None) -> RuleSet:
-    root = _packs_root()
-    order: list[Path] = []
-
-    def visit(folder: Path, stack: tuple[Path, ...] = ()) -> None:
-        folder = folder.resolve()
-        if folder in stack:
-            raise RuleError(str(folder / "pack.yaml"), "packs extend each other in a loop")
-        if folder in order:
-            return
-        pack = _read_pack(folder)
-        for ref in pack.extends:
-            visit(_resolve_pack_ref(ref, folder), (*stack, folder))
-        order.append(folder)
-
-    visit(root / "core")
-    if region:
-        region_dir = root / "regions" / region
-        if not (region_dir / "pack.yaml").is_file():
-            known = ", ".join(shipped_regions()) or "none"
-            raise RuleError(str(region_dir), f"unknown region {region!r}; shipped regions: {known}")
-        visit(region_dir)
-    for folder in user_packs:
-        visit(Path(folder))
-
+def _build(order: list[Path]) -> RuleSet:
     builder = _Builder()
     for folder in order:
         builder.apply(_read_pack(folder))
@@ -463,4 +601,5 @@ def _build(user_packs: list[Path], region: str | None) -> RuleSet:
     rules = sorted(builder.rules.values(), key=lambda r: (STAGES.index(r.stage), r.index))
     for rule in rules:
         _compile(rule, builder.lexicons, builder.macros)
-    return RuleSet(builder.lexicons, builder.macros, rules, builder.chain, builder.aliases, builder.warnings)
+    return RuleSet(builder.lexicons, builder.macros, rules, builder.chain, builder.aliases, builder.warnings,
+                   [str(f) for f in order])

@@ -114,8 +114,6 @@ class Subject:
             return span[0] if isinstance(span, list) else None
         if root == "article" and rest == "headline" and art.headline_span:
             return art.headline_span[0]
-        if root == "article" and rest == "date":
-            rest = "date"
         key = rest.split(".")[0]
         head = art.text[:art.body_start]
         m = re.search(rf"^[ \t]*['\"]?{re.escape(key)}['\"]?[ \t]*:", head, re.MULTILINE)
