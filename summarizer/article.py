@@ -18,8 +18,10 @@ import regex
 from . import yamlsrc
 from .errors import ArticleError, RuleError
 
+# summarizer's own outputs kept beside articles (golden files) are not articles
+OUTPUT_SUFFIXES = (".facts.json", ".brief.md", ".brief.txt")
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".json", ".jsonl", ".ndjson", ""}
-_DATE_HEADER = regex.compile(r"\A\s*date\s*:?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?")
+_DATE_HEADER = regex.compile(r"\A\s*date\s*:?\s*(\d{4}-\d{2}-\d{2})\b\s*")
 _FRONT_MATTER = regex.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)",
                               regex.DOTALL | regex.MULTILINE)
 _PARA_BREAK = regex.compile(r"\n[ \t]*(?:\n[ \t]*)+")
@@ -140,8 +142,9 @@ def _find_headline(article: Article) -> None:
         offset = article.text.index(stripped, start)
         article.headline, article.headline_span = stripped, (offset, offset + len(stripped))
         return
-    if len(article.paragraphs) > 1 and "\n" not in first.strip() and len(first.strip()) <= 160 \
-            and not first.rstrip().endswith((":", ",")):
+    line = first.strip()
+    short = len(line) <= 100 or (len(line) <= 160 and not line.endswith("."))
+    if len(article.paragraphs) > 1 and "\n" not in line and short and not line.endswith((":", ",")):
         article.headline, article.headline_span = first.strip(), (start, end)
 
 
@@ -254,7 +257,7 @@ def expand_inputs(inputs: list[str]) -> Iterator[str | ArticleError]:
                 for name in sorted(files):
                     p = Path(root) / name
                     if not name.startswith(".") and p.suffix.lower() in TEXT_SUFFIXES - {""} \
-                            and not name.endswith((".gold.yaml",)):
+                            and not name.endswith(OUTPUT_SUFFIXES):
                         yield str(p)
         elif path.exists():
             yield item

@@ -18,6 +18,14 @@ _PERIOD_ONLY = regex.compile(r"(?:in|over|within|during|for|after|of)\s+(?:the\s
 _CLAUSE_BREAK = regex.compile(r"[,;:()“”\"]|\b(?:and|but|while|that|which|as|after|when|since|because)\b")
 
 
+_LEADING_NOISE = regex.compile(
+    r"^(?:.*\b(?:said|says|told|added|noted|reported|announced|showed|shows|expects?|expected|estimated)\s+(?:that\s+)?)",
+    regex.IGNORECASE)
+_TRAILING_AUX = regex.compile(
+    r"(?:\s+(?:would|will|could|may|might|should|to|has|have|had|is|are|was|were|be|been|also|already|further))+$",
+    regex.IGNORECASE)
+
+
 @dataclass
 class Figure:
     text: str
@@ -108,6 +116,8 @@ def _context(article: Article, f: Figure, rules: RuleSet) -> None:
     if m and m.group("change") in changes:
         f.change = m.group("change")
         measure = (m.group("measure") or "").strip()
+        measure = _LEADING_NOISE.sub("", measure)
+        measure = _TRAILING_AUX.sub("", measure)
         measure = regex.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", measure, flags=regex.IGNORECASE)
         f.measure = measure or None
     after = text[f.span[1]:sb]
@@ -149,7 +159,8 @@ def find_figures(article: Article, rules: RuleSet, run: engine.Run, dates: list,
                 values.append(second * factor)
         for v in values:
             v = round(v, 6)
-            f = Figure(text[m.start:m.end], int(v) if v == int(v) else v, unit, (m.start, m.end), m.rule.id)
+            f = Figure(" ".join(text[m.start:m.end].split()), int(v) if v == int(v) else v, unit,
+                       (m.start, m.end), m.rule.id)
             _context(article, f, rules)
             figures.append(f)
     figures = _drop_periods(article, figures)
@@ -171,7 +182,8 @@ def _drop_periods(article: Article, figures: list[Figure]) -> list[Figure]:
         if is_time and _PERIOD_ONLY.search(before):
             sent = article.sentence_at(f.span[0])
             others = [g for g in figures if g is not f and sent[0] <= g.span[0] < sent[1]
-                      and g.unit not in ("day", "week", "month", "year", "quarter")]
+                      and g.unit not in ("day", "week", "month", "year", "quarter")
+                      and not _CLAUSE_BREAK.search(article.text[min(g.span[1], f.span[1]):max(g.span[0], f.span[0])])]
             if others:
                 for g in others:
                     g.period = g.period or article.text[f.span[0]:f.span[1]]

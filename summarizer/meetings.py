@@ -128,6 +128,8 @@ def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entit
             if p not in unique:
                 unique.append(p)
         kind = _kind(rules, m)
+        if kind == "visit":
+            unique = [p for p in unique if p.kind == "person"][:1]  # a visit is a named person travelling
         if not unique or (kind != "visit" and len(unique) < 2):
             continue
         date, date_text = _date_for(article, m, dates)

@@ -70,6 +70,11 @@ def fields_of(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def label(path: str) -> str:
+    """How a message names a field: metadata fields as written in front matter ('people')."""
+    return path[len("metadata."):] if path.startswith("metadata.") else path
+
+
 def short(value: Any, limit: int = 60) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -161,7 +166,7 @@ def _required(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
     names = fields_of(p["field"])
     _, value = s.first(names)
     if value is MISSING:
-        yield Hit({"field": names[0]}, offset=0)
+        yield Hit({"field": label(names[0])}, offset=0)
 
 
 @kind("field-format", "Fires when a field's value (each one, for a list) is not in the format.",
@@ -179,7 +184,7 @@ def _format(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
         else:
             reason = FORMATS[p["format"]](str(v))
         if reason:
-            yield Hit({"field": path, "value": short(v), "reason": reason}, offset=s.field_offset(path, str(v)))
+            yield Hit({"field": label(path), "value": short(v), "reason": reason}, offset=s.field_offset(path, str(v)))
 
 
 @kind("allowed-values", "Fires when a field's value is not one of a list (or of the shipped region packs).",
@@ -194,7 +199,7 @@ def _allowed(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
         known += list(s.regions)
     for v in value if isinstance(value, list) else [value]:
         if str(v) not in known:
-            yield Hit({"field": path, "value": short(v), "known": ", ".join(sorted(known)) or "none"},
+            yield Hit({"field": label(path), "value": short(v), "known": ", ".join(sorted(known)) or "none"},
                       offset=s.field_offset(path, str(v)))
 
 
@@ -208,7 +213,7 @@ def _date_range(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
     low = resolve_date(p["min"], s.today) if p.get("min") is not None else None
     high = resolve_date(p["max"], s.today) if p.get("max") is not None else None
     if (low and day < low) or (high and day > high):
-        yield Hit({"field": path, "value": day.isoformat(), "min": low.isoformat() if low else "none",
+        yield Hit({"field": label(path), "value": day.isoformat(), "min": low.isoformat() if low else "none",
                    "max": high.isoformat() if high else "none", "today": s.today.isoformat()},
                   offset=s.field_offset(path, str(value)))
 
@@ -225,7 +230,7 @@ def _dates_agree(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
         return
     days = abs((a - b).days)
     if days > int(p["tolerance"]):
-        yield Hit({"field": path, "value": a.isoformat(), "other": other_path, "other_value": b.isoformat(),
+        yield Hit({"field": label(path), "value": a.isoformat(), "other": label(other_path), "other_value": b.isoformat(),
                    "days": days, "tolerance": p["tolerance"]}, offset=s.field_offset(path))
 
 
@@ -239,7 +244,7 @@ def _number_range(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
     except (TypeError, ValueError):
         return
     if (p.get("min") is not None and number < p["min"]) or (p.get("max") is not None and number > p["max"]):
-        yield Hit({"field": path, "value": value, "min": p.get("min"), "max": p.get("max")},
+        yield Hit({"field": label(path), "value": value, "min": p.get("min"), "max": p.get("max")},
                   offset=s.body_offset())
 
 
@@ -257,7 +262,7 @@ def _listed_in_text(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
     for entry in value if isinstance(value, list) else [value]:
         name = str(entry.get("name", "")) if isinstance(entry, dict) else str(entry)
         if name.strip() and not mentioned(name, text, p["surname"], p["ignore-case"]):
-            yield Hit({"field": path, "value": short(name)}, offset=s.field_offset(path, name))
+            yield Hit({"field": label(path), "value": short(name)}, offset=s.field_offset(path, name))
 
 
 @kind("fact-listed", "Fires once per distinct value of the matching facts that a metadata list lacks.",
@@ -282,7 +287,7 @@ def _fact_listed(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
             continue
         parent = p["value"].rpartition(".")[0]
         start, end = _span_start(item, f"{parent}.span" if parent else "span", "span")
-        seen[key] = Hit({**_item_vars(item), "field": path, "value": short(value), "count": 1},
+        seen[key] = Hit({**_item_vars(item), "field": label(path), "value": short(value), "count": 1},
                         offset=start, end=end)
     yield from seen.values()
 
@@ -341,7 +346,7 @@ def _duplicate(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
     here = s.position(s.body_offset())
     if key in state:
         other, line = state[key]
-        yield Hit({"field": path, "other": other, "other_line": line}, offset=s.body_offset())
+        yield Hit({"field": label(path), "other": other, "other_line": line}, offset=s.body_offset())
     else:
         state[key] = (s.path, here[0])
 
