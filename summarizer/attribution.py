@@ -1,36 +1,69 @@
 """Stage `attribution`: find each quotation's speaker and cue verb.
 
 Rules with `context: after` are matched from the closing mark; rules with `context: before` must
-end at the opening mark. The best-priority match wins; its speaker words are resolved to an
-entity. A quotation with no match of its own continues the previous speaker when it follows an
-attributed quotation in the same paragraph or opens the next paragraph.
+end at the opening mark (and, with `set: {anchor: start}`, start where the window starts). The
+best-priority match wins. Its speaker words are trimmed to the mention that names the speaker
+("Later she" -> "she") and resolved to an entity. A quotation with no match of its own takes
+the speaker of the attributed quotation before it in the same paragraph, of the paragraph that
+introduced it with a colon ("He said:"), or of the previous paragraph when it opens its own.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import regex
 
 from . import engine
 from .article import Article
 from .entities import Entities
-from .model import Entity, Yield
+from .model import Entity, Span, Yield
 from .packs import RuleSet
-from .quotes import Quote
-from .resolve import Describer, resolve_speaker
+from .quotes import Quote, scan
+from .resolve import Resolver
 
-_SENTENCE_END = regex.compile(r"[.!?]['\"’”»)]*\s*$")
-_MAX_AFTER = 220
+_SENTENCE_END = regex.compile(r"[.!?…]['\"’”»)]*\s*$")
+_MAX_AFTER = 260
+_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&/]*")
+_PRONOUNS = {"he", "she", "they", "it", "i", "we", "you"}
+# Words that open a speaker phrase without being part of the speaker: "Later she", "But Smith".
+_LEADING = {"but", "and", "yet", "so", "still", "later", "earlier", "then", "now", "meanwhile",
+            "however", "also", "instead", "again", "previously", "separately", "finally",
+            "today", "yesterday", "tonight", "afterward", "afterwards", "or", "as", "when", "while",
+            "on", "in", "at", "last", "this", "that", "after", "before", "since", "during", "if",
+            "where", "because", "though", "although", "here", "there", "first", "asked", "indeed"}
+_DETERMINERS = {"the", "a", "an"}
 
 
-def _windows(article: Article, quotes: list[Quote], i: int) -> tuple[tuple[int, int] | None, tuple[int, int]]:
+@dataclass
+class Speaker:
+    """The words that name a speaker, trimmed, and what they resolve to."""
+
+    text: str
+    span: Span
+    entity: Entity | None
+
+    @property
+    def name(self) -> str:
+        if self.entity is not None:
+            return self.entity.name
+        words = self.text.split()
+        if words and words[0].casefold() in _DETERMINERS:
+            words = words[1:]
+        return " ".join(words).strip(" ,")
+
+
+def _windows(article: Article, quotes: list[Quote], i: int, kept: set[int]) -> tuple[Span | None, Span]:
+    """(after, before) windows of quotation i; set-aside quoted words ("reckless") do not cut them."""
     q = quotes[i]
-    text = article.text
+    prev = next((quotes[k] for k in range(i - 1, -1, -1) if id(quotes[k]) in kept), None)
+    nxt = next((quotes[k] for k in range(i + 1, len(quotes)) if id(quotes[k]) in kept), None)
     open_start = q.open_span[0]
-    para_a, para_b = article.paragraph_at(open_start)
+    para_a, _ = article.paragraph_at(open_start)
     sent_a, _ = article.sentence_at(open_start)
     before_a = max(sent_a, para_a)
     # never read back past the previous quotation's closing mark
-    if i > 0:
-        prev_end = (quotes[i - 1].close_span or quotes[i - 1].span)[1]
+    if prev is not None:
+        prev_end = (prev.close_span or prev.span)[1]
         if prev_end <= open_start:
             before_a = max(before_a, prev_end)
     before = (before_a, open_start)
@@ -39,64 +72,182 @@ def _windows(article: Article, quotes: list[Quote], i: int) -> tuple[tuple[int, 
     close_end = q.close_span[1]
     _, last_para_b = article.paragraph_at(q.close_span[0])
     after_b = min(last_para_b, close_end + _MAX_AFTER)
-    if i + 1 < len(quotes) and quotes[i + 1].open_span[0] < after_b:
-        after_b = quotes[i + 1].open_span[0]
+    if nxt is not None and nxt.open_span[0] < after_b:
+        after_b = nxt.open_span[0]
     return (close_end, after_b), before
 
 
 def _after_ok(article: Article, q: Quote, m: engine.Match) -> bool:
-    """After a quotation that ends its sentence, a new sentence ("He said, ...") introduces the
-    next quotation; only an attribution that closes its own sentence ("Smith said.") belongs here."""
-    if q.close_span is None or not _SENTENCE_END.search(article.text[q.span[0]:q.close_span[1]]):
+    """After a quotation that ends its sentence, a new sentence ("He said the talks ...") is about
+    what follows; only a short attribution that closes its own sentence ("Smith said on Monday.")
+    belongs to the quotation before it."""
+    text = article.text
+    if q.close_span is None or not _SENTENCE_END.search(text[q.span[0]:q.close_span[1]]):
         return True
-    if regex.match(r"\s*[,:]?\s*[-—–]*\s*\p{Ll}", article.text[q.close_span[1]:m.end]):
+    if regex.match(r"\s*[,:]?\s*[-—–]*\s*\p{Ll}", text[q.close_span[1]:m.end]):
         return True
-    follow = article.text[m.end:m.end + 2].lstrip()
-    return not follow or follow[:1] in ".!?"
+    rest = text[m.end:m.end + 90]
+    stop = regex.search(r"[.!?](?=\s|$)|\n|$", rest)
+    tail = rest[:stop.start()] if stop else rest
+    return not regex.search(r"[“”\"«»]|\bthat\b", tail) and len(tail.split()) <= 10
+
+
+def _anchored(article: Article, m: engine.Match, window: Span) -> bool:
+    """A rule with `anchor: start` must begin where its window begins (past marks and spaces)."""
+    if m.rule.set.get("anchor") != "start":
+        return True
+    lead = article.text[window[0]:m.start]
+    return not regex.search(r"[\p{L}\p{N}]", lead)
+
+
+class Attributor:
+    """Runs the attribution rules over one article's quotations."""
+
+    def __init__(self, article: Article, quotes: list[Quote], ents: Entities, rules: RuleSet,
+                 run: engine.Run, kept: set[int]) -> None:
+        self.article, self.quotes, self.ents, self.run = article, quotes, ents, run
+        self.kept = kept
+        stage = rules.stage("attribution")
+        self.after_rules = [r for r in stage if r.context == "after"]
+        self.before_rules = [r for r in stage if r.context == "before"]
+        self.resolver = Resolver(article, ents, rules, [(q.open_span[0], (q.close_span or q.span)[1])
+                                                        for q in quotes])
+
+    def best_match(self, i: int) -> tuple[engine.Match | None, Span | None]:
+        q, text = self.quotes[i], self.article.text
+        after, before = _windows(self.article, self.quotes, i, self.kept)
+        best: engine.Match | None = None
+        if after is not None:
+            for rule in self.after_rules:
+                m = engine.match_at(self.run, rule, text, after[0], after[1])
+                if m and m.span_of("speaker") and _after_ok(self.article, q, m) \
+                        and (best is None or rule.priority > best.rule.priority):
+                    best = m
+        if before[1] > before[0]:
+            found = self._before(before, best)
+            if found is not best:
+                return found, before
+        return best, None
+
+    def _before(self, window: Span, best: engine.Match | None) -> engine.Match | None:
+        for rule in self.before_rules:
+            if best is not None and rule.priority <= best.rule.priority:
+                continue
+            m = engine.match_ending(self.run, rule, self.article.text, window[0], window[1])
+            if m and (m.span_of("speaker") or rule.set.get("subject")) and _anchored(self.article, m, window):
+                best = m
+        return best
+
+    def intro_match(self, q: Quote) -> tuple[engine.Match | None, Span | None]:
+        """A paragraph that ends with a colon ("Smith said:") introduces the quotation that opens
+        the next one."""
+        paras = self.article.paragraphs
+        para = self.article.paragraph_at(q.open_span[0])
+        if para not in paras or q.open_span[0] != para[0]:
+            return None, None
+        idx = paras.index(para)
+        if idx == 0:
+            return None, None
+        pa, pb = paras[idx - 1]
+        if not self.article.text[pa:pb].rstrip().endswith(":"):
+            return None, None
+        sa, _ = self.article.sentence_at(pb - 1)
+        window = (max(pa, sa), pb)
+        return self._before(window, None), window
+
+    def subject(self, window: Span) -> Span | None:
+        """The first name in a clause-opening position of the window: "With X worried, Obama
+        said" gives Obama; a name after a lowercase word ("for Clinton") is not the subject."""
+        text = self.article.text
+        for (a, b), e in self.ents.mentions:
+            if not window[0] <= a < window[1] or self.resolver.in_quote(a):
+                continue
+            prev = _TOKEN.findall(text, max(window[0], a - 40), a)
+            gap = text[max(window[0], a - 3):a]
+            if prev and prev[-1][:1].islower() and prev[-1] not in ("and", "but", "the") and "," not in gap:
+                continue
+            return a, b
+        m = regex.match(r"\s*(?:(?:But|And|Yet|So|Then|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey|[Ii]t)(?![\p{L}])", text[window[0]:window[1]])
+        if m:
+            return window[0] + m.start(1), window[0] + m.end(1)
+        return None
+
+    def speaker(self, m: engine.Match, window: Span | None = None) -> Speaker | None:
+        sp = m.span_of("speaker")
+        if m.rule.set.get("subject") == "sentence" and window is not None:
+            cue = m.span_of("cue")
+            sp = self.subject((window[0], cue[0] if cue else m.start)) or sp
+        if sp is None:
+            return None
+        a, b = _trim(self.article.text, sp, self.ents)
+        if b <= a:
+            return None
+        raw = self.article.text[a:b]
+        entity, _how = self.resolver.speaker(raw, (a, b))
+        return Speaker(raw, (a, b), entity)
+
+
+def _trim(text: str, span: Span, ents: Entities) -> Span:
+    """The part of a speaker phrase that names the speaker: a name mention inside it, a pronoun,
+    or the phrase without leading adverbs and its trailing apposition."""
+    a, b = span
+    for kind in ("person", "organization"):
+        for (ma, mb), e in ents.mentions:
+            if e.kind == kind and a <= ma and mb <= b:
+                return ma, mb
+    tokens = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(text, a, b)]
+    for ta, tb, w in tokens:
+        if w.casefold() in _PRONOUNS and (w[0].islower() or ta == tokens[0][0] or w == "I"):
+            return ta, tb
+    comma = text.find(",", a, b)
+    if comma > a:
+        b = comma
+        tokens = [t for t in tokens if t[1] <= b]
+    while tokens and tokens[0][2].casefold().rstrip(",") in _LEADING:
+        tokens.pop(0)
+    if not tokens:
+        return a, a
+    return tokens[0][0], tokens[-1][1]
 
 
 def attribute(article: Article, quotes: list[Quote], ents: Entities, rules: RuleSet, run: engine.Run,
               trace: list[Yield]) -> None:
-    describer = Describer(rules)
-    stage = rules.stage("attribution")
-    after_rules = [r for r in stage if r.context == "after"]
-    before_rules = [r for r in stage if r.context == "before"]
-    text = article.text
-    last: Entity | None = None
+    kept = {id(q) for q in quotes}
+    quotes = _with_rejected(article, quotes, rules)
+    att = Attributor(article, quotes, ents, rules, run, kept)
     last_quote: Quote | None = None
     for i, q in enumerate(quotes):
-        after, before = _windows(article, quotes, i)
-        best: engine.Match | None = None
-        if after is not None:
-            for rule in after_rules:
-                m = engine.match_at(run, rule, text, after[0], after[1])
-                if m and _after_ok(article, q, m) and (best is None or rule.priority > best.rule.priority):
-                    best = m
-        if before[1] > before[0]:
-            for rule in before_rules:
-                m = engine.match_ending(run, rule, text, before[0], before[1])
-                if m and (best is None or rule.priority > best.rule.priority):
-                    best = m
-        if best is not None and best.span_of("speaker"):
-            sp = best.span_of("speaker")
-            raw = best.get("speaker") or ""
-            entity, how = resolve_speaker(raw, sp, q.span[0], ents, describer, last)
-            name = entity.name if entity else _bare(raw)
-            q.speaker = {"name": name, "ref": entity.id if entity else None, "span": [sp[0], sp[1]],
-                         "text": raw}
+        best, window = att.best_match(i)
+        if best is None and (last_quote is None or not _continues(article, last_quote, q)):
+            best, window = att.intro_match(q)
+        found = att.speaker(best, window) if best is not None else None
+        if found is not None:
+            entity = found.entity
+            q.speaker = {"name": found.name, "ref": entity.id if entity else None,
+                         "span": [found.span[0], found.span[1]], "text": found.text}
             q.cue = " ".join((best.get("cue") or "").split()) or None
             q.attribution_rule = best.rule.id
-            fields = {"text": q.text, "speaker": name, "speaker_text": raw}
+            fields = {"text": q.text, "speaker": found.name, "speaker_text": found.text}
             if q.cue:
                 fields["cue"] = q.cue
             trace.append(Yield(best.rule.id, "quote", (min(best.start, q.span[0]), max(best.end, q.span[1])), fields))
-            if entity is not None and entity.kind == "person" or entity is not None:
-                last = entity
         elif last_quote is not None and last_quote.speaker and _continues(article, last_quote, q):
             q.speaker = dict(last_quote.speaker)
+            q.cue = last_quote.cue
             q.attribution_rule = "attribution.continuation"
         if q.speaker:
             last_quote = q
+
+
+def _with_rejected(article: Article, quotes: list[Quote], rules: RuleSet) -> list[Quote]:
+    """The kept quotations together with the quoted stretches the quote rules set aside ("I
+    would," she said): those still carry a speaker on to the quotation that follows them."""
+    kept = {q.open_span: q for q in quotes}
+    scratch = engine.Run()
+    out = [kept.get(c.open_span, c) for c in scan(article, rules, scratch)]
+    seen = {id(q) for q in out}
+    out.extend(q for q in quotes if id(q) not in seen)
+    return sorted(out, key=lambda q: q.open_span)
 
 
 def _continues(article: Article, prev: Quote, q: Quote) -> bool:
@@ -109,10 +260,3 @@ def _continues(article: Article, prev: Quote, q: Quote) -> bool:
         return False
     idx = article.paragraphs.index(qa) if qa in article.paragraphs else -1
     return idx > 0 and article.paragraphs[idx - 1] == pa
-
-
-def _bare(raw: str) -> str:
-    words = raw.split()
-    if words and words[0].casefold() in ("the", "a", "an"):
-        words = words[1:]
-    return " ".join(words).strip(" ,")

@@ -37,6 +37,21 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class LoadFailure:
+    """An input that could not be loaded, in a form that crosses process boundaries (exceptions may not)."""
+
+    id: str
+    source: str
+    message: str
+
+    @classmethod
+    def of(cls, exc: ArticleError) -> "LoadFailure":
+        """The id the article would have had: a JSONL line is `file:line`, any other input its file."""
+        per_line = exc.line and Path(exc.source).suffix.lower() in JSONL_SUFFIXES
+        return cls(f"{exc.source}:{exc.line}" if per_line else exc.source, exc.source, str(exc))
+
+
+@dataclass(frozen=True)
 class Options:
     """What every worker needs to build its own Summarizer."""
 
@@ -180,9 +195,8 @@ def process(item: tuple[Any, int]) -> Outcome:
     """Fact sheet of one Article (or the error record of one that failed to load); never raises."""
     from . import render
     art, weight = item
-    if isinstance(art, ArticleError):
-        art_id = f"{art.source}:{art.line}" if art.line else art.source
-        return Outcome(art_id, art.source, _error_record(art_id, art.source, str(art)), True, weight)
+    if isinstance(art, LoadFailure):
+        return Outcome(art.id, art.source, _error_record(art.id, art.source, art.message), True, weight)
     template = _WORKER_OPTIONS.template if _WORKER_OPTIONS else None
     try:
         text = render.facts_json(_WORKER.facts(art), template)
@@ -317,17 +331,20 @@ def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: Te
 
     def todo() -> Iterator[tuple[Any, int]]:
         for art, weight in _weighted(inputs):
-            art_id = art.id if not isinstance(art, ArticleError) else None
-            if art_id is not None and seen.get(art_id, art.source) != art.source:
-                yield ArticleError(art.source, f"id {art_id!r} is also the id of {seen[art_id]}; give each "
-                                   "article a unique id (an id field or front matter)"), weight
+            if isinstance(art, ArticleError):
+                yield LoadFailure.of(art), weight
                 continue
-            if art_id is not None and (art_id in seen or output.has(art_id)):  # listed twice, or done before
+            art_id = art.id
+            if seen.get(art_id, art.source) != art.source:
+                yield LoadFailure(art_id, art.source, f"{art.source}: id {art_id!r} is also the id of "
+                                  f"{seen[art_id]}; give each article a unique id (an id field or front "
+                                  "matter)"), weight
+                continue
+            if art_id in seen or output.has(art_id):  # listed twice, or done before
                 bar.skipped += 1
                 bar.update(None, weight)
                 continue
-            if art_id is not None:
-                seen[art_id] = art.source
+            seen[art_id] = art.source
             yield art, weight
 
     try:

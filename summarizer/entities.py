@@ -215,6 +215,27 @@ def _surname_mentions(article: Article, people: list[Entity], taken: list[Span])
         p.mentions.sort()
 
 
+_ORG_STOP = {"of", "the", "and", "for", "de", "du", "la", "&"}
+
+
+def _merge_acronyms(orgs: list[Entity]) -> list[Entity]:
+    """"Saudi Press Agency ... SPA": an acronym of a longer name in the same article is that organisation."""
+    def initials(name: str) -> str:
+        return "".join(w[0] for w in name.split() if w.casefold() not in _ORG_STOP).upper()
+
+    out = []
+    for org in orgs:
+        long_ = None
+        if org.name.isupper() and len(org.name) > 1:
+            long_ = next((o for o in orgs if o is not org and " " in o.name and initials(o.name) == org.name), None)
+        if long_ is None:
+            out.append(org)
+            continue
+        long_.mentions = sorted(long_.mentions + org.mentions)
+        long_.extra.setdefault("aliases", []).append(org.name)
+    return out
+
+
 def _location_line(article: Article, rules: RuleSet, run: engine.Run, stage, names: _Names,
                    trace: list[Yield]) -> dict | None:
     """The first of the top three paragraphs (not the headline) that is only a place line."""
@@ -305,7 +326,7 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
             org = orgs[name] = Entity(id="", kind="organization", name=name, rule=m.rule.id, extra={"kind": kind})
         org.mentions.append(span)
         trace.append(Yield(m.rule.id, "organization", (m.start, m.end), {"name": name, "kind": kind}))
-    out.organizations = list(orgs.values())
+    out.organizations = _merge_acronyms(list(orgs.values()))
 
     places: dict[str, Entity] = {}
     org_spans = [s for o in out.organizations for s in o.mentions]

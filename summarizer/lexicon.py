@@ -99,8 +99,15 @@ class Lexicon:
         if missing:
             raise RuleError(path, f"lexicon {self.name!r} has no entr{'y' if len(missing) == 1 else 'ies'} "
                             f"{missing} to remove; check the spelling with 'summarizer rules list'", line)
-        drop = {self._index[_key(s)] for s in other.entries}
-        return Lexicon(self.name, {s: f for s, f in self.entries.items() if s not in drop})
+        gone = {_key(s) for s in other.entries}
+        kept: dict[str, dict[str, Any]] = {}
+        for surface, feats in self.entries.items():
+            if _key(surface) in gone:  # every spelling of it: lookups ignore case, so removal does too
+                continue
+            if any(_key(a) in gone for a in _aliases(feats)):  # an alias named: drop only that alias
+                feats = {**feats, "aliases": [a for a in _aliases(feats) if _key(a) not in gone]}
+            kept[surface] = feats
+        return Lexicon(self.name, kept)
 
     def surfaces(self) -> list[str]:
         """Every string that matches: entries and their aliases."""

@@ -287,46 +287,52 @@ class _Builder:
             op, name = ("", key)
             if key[-1:] in "+-=":
                 op, name = key[-1], key[:-1]
-            line = _node_line(path, ("lexicons", key)) or yamlsrc.line_of(spec)
+
+            def at(key: str = key) -> int | None:  # looked up only when there is something to report
+                return _node_line(path, ("lexicons", key)) or yamlsrc.line_of(spec)
+
             if isinstance(entries, list) and any(isinstance(e, bool) for e in entries):
-                self.warnings.append(f"{path}:{line}: lexicon {name!r} has an unquoted yes/no/on/off entry, "
+                self.warnings.append(f"{path}:{at()}: lexicon {name!r} has an unquoted yes/no/on/off entry, "
                                      "which YAML reads as true/false; put it in quotes ('On')")
-            new = Lexicon.from_yaml(name, entries, str(path), line)
-            if op == "":
-                if name in self.lexicons:
+            try:
+                new = Lexicon.from_yaml(name, entries, str(path), yamlsrc.line_of(entries))
+                if op == "" and name in self.lexicons:
                     raise RuleError(str(path), f"lexicon {name!r} already exists (from "
                                     f"{self.lexicon_from[name]}); edit it with '{name}+:' (add entries), "
-                                    f"'{name}-:' (remove) or '{name}=:' (replace)", line)
-                self.lexicons[name] = new
-                self.lexicon_from[name] = f"{path}:{line}"
-            elif name not in self.lexicons:
-                raise RuleError(str(path), f"lexicon {name!r} does not exist, so '{key}' cannot edit it; "
-                                f"define it with '{name}:'", line)
-            elif op == "+":
-                self.lexicons[name] = self.lexicons[name].plus(new, str(path), line)
-            elif op == "-":
-                self.lexicons[name] = self.lexicons[name].minus(new, str(path), line)
-            else:
-                self.lexicons[name] = new
+                                    f"'{name}-:' (remove) or '{name}=:' (replace)")
+                if op and name not in self.lexicons:
+                    raise RuleError(str(path), f"lexicon {name!r} does not exist, so '{key}' cannot edit it; "
+                                    f"define it with '{name}:'")
+                if op == "":
+                    self.lexicons[name] = new
+                    self.lexicon_from[name] = str(path)
+                elif op == "+":
+                    self.lexicons[name] = self.lexicons[name].plus(new, str(path), None)
+                elif op == "-":
+                    self.lexicons[name] = self.lexicons[name].minus(new, str(path), None)
+                else:
+                    self.lexicons[name] = new
+            except RuleError as exc:
+                raise RuleError(exc.path, exc.cause, exc.line or at(), exc.rule_id) from None
 
     def _macros(self, path: Path, spec: dict) -> None:
         if not isinstance(spec, dict):
             raise RuleError(str(path), "macros: must be a mapping of name to pattern", _node_line(path, ("macros",)))
         for key, pattern in spec.items():
             key = str(key)
-            line = _node_line(path, ("macros", key)) or yamlsrc.line_of(spec)
-            if key[-1:] in "+-":
-                raise RuleError(str(path), f"macro '{key}': a macro is one pattern, so it can only be "
-                                f"replaced; write '{key[:-1]}=:'", line)
             replace = key.endswith("=")
             name = key.rstrip("=")
-            if replace and name not in self.macros:
-                raise RuleError(str(path), f"macro {name!r} does not exist, so '{key}' cannot replace it; "
-                                f"define it with '{name}:'", line)
-            if name in self.macros and not replace:
-                raise RuleError(str(path), f"macro {name!r} already exists; write '{name}=:' to replace it", line)
-            if not isinstance(pattern, str) or not pattern.strip():
-                raise RuleError(str(path), f"macro {name!r} must be a non-empty pattern string", line)
+            problem = None
+            if key[-1:] in "+-":
+                problem = f"macro '{key}': a macro is one pattern, so it can only be replaced; write '{key[:-1]}=:'"
+            elif replace and name not in self.macros:
+                problem = f"macro {name!r} does not exist, so '{key}' cannot replace it; define it with '{name}:'"
+            elif name in self.macros and not replace:
+                problem = f"macro {name!r} already exists; write '{name}=:' to replace it"
+            elif not isinstance(pattern, str) or not pattern.strip():
+                problem = f"macro {name!r} must be a non-empty pattern string"
+            if problem:
+                raise RuleError(str(path), problem, _node_line(path, ("macros", key)) or yamlsrc.line_of(spec))
             self.macros[name] = pattern
 
     def _rules(self, path: Path, pack: str, spec: Any) -> None:

@@ -1,9 +1,13 @@
 """Resolution: who "he", "the Iranian ambassador" or "the two ministers" is.
 
 Every function here searches backwards from a position for the nearest compatible mention, so
-the answer depends only on what the article said before that point.
+the answer depends only on what the article said before that point (and, for a person's
+gender, on the honorifics, given names and pronouns the article uses for them).
 """
 from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -11,10 +15,18 @@ from .entities import Entities
 from .model import Entity, Span
 from .packs import RuleSet
 
-_PRONOUN = regex.compile(r"^(?:he|she|they|him|her|his)$", regex.IGNORECASE)
-_FIRST_PERSON = regex.compile(r"^(?:i|we|me|us)$", regex.IGNORECASE)
+if TYPE_CHECKING:
+    from .article import Article
+
+_PRONOUN = regex.compile(r"^(?:he|she|they|him|her|his|it)$", regex.IGNORECASE)
+_FIRST_PERSON = regex.compile(r"^(?:i|we|me|us|you)$", regex.IGNORECASE)
 _WORD = regex.compile(r"[\p{L}][\p{L}\-’']*")
 _NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4}
+_GENDER_OF_PRONOUN = {"he": "m", "him": "m", "his": "m", "himself": "m",
+                      "she": "f", "her": "f", "hers": "f", "herself": "f"}
+_MALE_BEFORE = regex.compile(r"(?:^|[^\p{L}])(?:Mr\.?|Sir|Lord|King|Prince|Sheikh|Father|Brother)\s+$")
+_FEMALE_BEFORE = regex.compile(r"(?:^|[^\p{L}])(?:Mrs\.?|Ms\.?|Miss|Madam|Mme\.?|Dame|Lady|Queen|Princess|Sister)\s+$")
+_PRONOUN_TOKEN = regex.compile(r"(?<![\p{L}])(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]erself)(?![\p{L}’'])")
 
 
 def mentions_in(ents: Entities, span: Span, kind: str) -> list[Entity]:
@@ -93,24 +105,111 @@ def resolve_description(text: str, pos: int, ents: Entities, describer: Describe
     return out
 
 
-def resolve_speaker(raw: str, span: Span, pos: int, ents: Entities, describer: Describer,
-                    last_speaker: Entity | None) -> tuple[Entity | None, str]:
-    """(entity, how) for the words that name a speaker; how is 'name', 'pronoun', 'description' or ''."""
-    people = mentions_in(ents, span, "person")
-    if people:
-        return people[0], "name"
-    word = raw.strip()
-    if _PRONOUN.match(word):
-        if last_speaker is not None and last_speaker.kind == "person":
-            return last_speaker, "pronoun"
-        before = persons_before(ents, span[0])
-        return (before[0][1] if before else None), "pronoun"
-    if _FIRST_PERSON.match(word):
+class Resolver:
+    """Resolves a speaker's words in one article: names, pronouns (with gender) and descriptions.
+
+    Mentions inside quotations are left out: "he" in `"I met Lee," he said` is not Lee.
+    """
+
+    def __init__(self, article: "Article", ents: Entities, rules: RuleSet, quoted: list[Span]) -> None:
+        self.text = article.text
+        self.article = article
+        self.ents = ents
+        self.describer = Describer(rules)
+        self.quoted = sorted(quoted)
+        self._starts = [a for a, _ in self.quoted]
+        self.people = [(s, e) for s, e in ents.mentions if e.kind == "person" and not self.in_quote(s[0])]
+        self.orgs = [(s, e) for s, e in ents.mentions if e.kind == "organization" and not self.in_quote(s[0])]
+        self.sent_starts = [a for a, _ in article.sentences]
+        self.gender = self._genders(rules)
+
+    def in_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and self.quoted[i][0] <= pos < self.quoted[i][1]
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
+
+    # -- gender ---------------------------------------------------------------------------
+
+    def _genders(self, rules: RuleSet) -> dict[int, str]:
+        """A person's gender from an honorific, a given name, or the pronouns that follow them."""
+        female, male = rules.lexicon("female_given_name"), rules.lexicon("male_given_name")
+        found: dict[int, str] = {}
+        for (a, _), e in self.people:
+            before = self.text[max(0, a - 12):a]
+            if _MALE_BEFORE.search(before):
+                found.setdefault(id(e), "m")
+            elif _FEMALE_BEFORE.search(before):
+                found.setdefault(id(e), "f")
+        for e in self.ents.people:
+            first = e.name.split()[0] if e.name.split() else ""
+            if id(e) not in found and len(e.name.split()) > 1:
+                if first in female:
+                    found[id(e)] = "f"
+                elif first in male:
+                    found[id(e)] = "m"
+        votes: dict[int, dict[str, int]] = {}
+        for m in _PRONOUN_TOKEN.finditer(self.text, self.article.body_start):
+            if self.in_quote(m.start()):
+                continue
+            si = self.sentence_index(m.start())
+            lo = self.sent_starts[si - 1] if si > 0 else 0
+            near = [(s, e) for s, e in self.people if lo <= s[0] and s[1] <= m.start()]
+            if len({id(e) for _, e in near}) != 1:
+                continue  # only a pronoun with one possible person votes
+            g = _GENDER_OF_PRONOUN[m.group().casefold()]
+            tally = votes.setdefault(id(near[-1][1]), {"m": 0, "f": 0})
+            tally[g] += 1
+        for key, tally in votes.items():
+            if key in found:
+                continue
+            if tally["m"] > 2 * tally["f"]:
+                found[key] = "m"
+            elif tally["f"] > 2 * tally["m"]:
+                found[key] = "f"
+        return found
+
+    # -- resolution -----------------------------------------------------------------------
+
+    def pronoun(self, word: str, pos: int) -> Entity | None:
+        """He/she: the subject-most compatible person of the nearest sentence that names one."""
+        lw = word.casefold()
+        if lw in ("it", "they"):
+            orgs = [e for s, e in self.orgs if s[1] <= pos and self.sentence_index(s[0]) >= self.sentence_index(pos) - 3]
+            if orgs:
+                return orgs[-1]
+            if lw == "it":
+                return None
+        want = _GENDER_OF_PRONOUN.get(lw)
+        si = self.sentence_index(pos)
+        for back in range(0, 8):
+            k = si - back
+            if k < 0:
+                break
+            lo = self.sent_starts[k]
+            hi = self.sent_starts[k + 1] if k + 1 < len(self.sent_starts) else len(self.text)
+            cands = [e for s, e in self.people if lo <= s[0] < hi and s[1] <= pos]
+            if want:
+                cands = [e for e in cands if self.gender.get(id(e), want) == want]
+            if cands:
+                return cands[0]
+        return None
+
+    def speaker(self, raw: str, span: Span) -> tuple[Entity | None, str]:
+        """(entity, how) for the words that name a speaker; how is 'name', 'pronoun', 'description' or ''."""
+        people = mentions_in(self.ents, span, "person")
+        if people:
+            return people[0], "name"
+        word = raw.strip()
+        if _PRONOUN.match(word):
+            return self.pronoun(word, span[0]), "pronoun"
+        if _FIRST_PERSON.match(word):
+            return None, ""
+        found = resolve_description(raw, span[0], self.ents, self.describer)
+        if found:
+            return found[0], "description"
+        orgs = mentions_in(self.ents, span, "organization")
+        if orgs:
+            return orgs[-1], "name"
         return None, ""
-    found = resolve_description(raw, span[0], ents, describer)
-    if found:
-        return found[0], "description"
-    orgs = mentions_in(ents, span, "organization")
-    if orgs:
-        return orgs[-1], "name"
-    return None, ""
