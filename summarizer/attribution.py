@@ -113,53 +113,82 @@ class Attributor:
         self.resolver = Resolver(article, ents, rules, [(q.open_span[0], (q.close_span or q.span)[1])
                                                         for q in quotes])
 
-    def best_match(self, i: int) -> tuple[engine.Match | None, Span | None]:
+    def candidates(self, i: int) -> list[tuple[engine.Match, Span | None]]:
+        """Every rule match around quotation i, best priority first (after before before on a tie)."""
         q, text = self.quotes[i], self.article.text
         after, before = _windows(self.article, self.quotes, i, self.kept)
-        best: engine.Match | None = None
+        found: list[tuple[engine.Match, Span | None]] = []
         if after is not None:
             for rule in self.after_rules:
                 m = engine.match_at(self.run, rule, text, after[0], after[1])
-                if m and m.span_of("speaker") and _after_ok(self.article, q, m) \
-                        and (best is None or rule.priority > best.rule.priority):
-                    best = m
+                if m and m.span_of("speaker") and _after_ok(self.article, q, m):
+                    found.append((m, None))
         if before[1] > before[0]:
-            found = self._before(before, best)
-            if found is not best:
-                return found, before
-        return best, None
+            found += self._before(before)
+        return sorted(found, key=lambda t: (-t[0].rule.priority, t[1] is not None, t[0].rule.index))
 
-    def _before(self, window: Span, best: engine.Match | None) -> engine.Match | None:
+    def _before(self, window: Span) -> list[tuple[engine.Match, Span | None]]:
+        found: list[tuple[engine.Match, Span | None]] = []
         for rule in self.before_rules:
-            if best is not None and rule.priority <= best.rule.priority:
-                continue
             m = engine.match_ending(self.run, rule, self.article.text, window[0], window[1])
             if m and (m.span_of("speaker") or rule.set.get("subject")) and _anchored(self.article, m, window):
-                best = m
-        return best
+                found.append((m, window))
+        return sorted(found, key=lambda t: (-t[0].rule.priority, t[0].rule.index))
 
-    def intro_match(self, q: Quote) -> tuple[engine.Match | None, Span | None]:
+    def intro(self, q: Quote) -> list[tuple[engine.Match, Span | None]]:
         """A paragraph that ends with a colon ("Smith said:") introduces the quotation that opens
         the next one."""
         paras = self.article.paragraphs
         para = self.article.paragraph_at(q.open_span[0])
         if para not in paras or q.open_span[0] != para[0]:
-            return None, None
+            return []
         idx = paras.index(para)
         if idx == 0:
-            return None, None
+            return []
         pa, pb = paras[idx - 1]
         if not self.article.text[pa:pb].rstrip().endswith(":"):
-            return None, None
+            return []
         sa, _ = self.article.sentence_at(pb - 1)
-        window = (max(pa, sa), pb)
-        return self._before(window, None), window
+        return self._before((max(pa, sa), pb))
+
+    def previous_sentence(self, q: Quote) -> "Speaker | None":
+        """A quotation that stands as its own sentence, with no attribution, most often gives the
+        words of the person the sentence before it is about ("Ruiz visited the site. '…'")."""
+        text = self.article.text
+        sa, _ = self.article.sentence_at(q.open_span[0])
+        if regex.search(r"[\p{L}\p{N}]", text[sa:q.open_span[0]]):
+            return None
+        para = self.article.paragraph_at(q.open_span[0])
+        k = self.article.sentences.index((sa, _)) if (sa, _) in self.article.sentences else -1
+        if k <= 0:
+            return None
+        pa, pb = self.article.sentences[k - 1]
+        if pa < self.article.body_start or (pa < para[0] and self.article.paragraph_at(pa) == (pa, pb)
+                                               and len(text[pa:pb].split()) < 6):
+            return None  # a headline or a one-line caption does not introduce a quotation
+        if any(self.resolver.in_quote(x) for x in (pa, max(pa, pb - 2))):
+            return None
+        hit = self.first_speaker(self._before((pa, pb)))
+        if hit is not None:
+            return hit[1]
+        sub = self.subject((pa, pb))
+        if sub is None:
+            return None
+        entity, _how = self.resolver.speaker(text[sub[0]:sub[1]], sub)
+        return Speaker(text[sub[0]:sub[1]], sub, entity)
+
+    def first_speaker(self, found: list[tuple[engine.Match, Span | None]]) -> tuple[engine.Match, "Speaker"] | None:
+        for m, window in found:
+            sp = self.speaker(m, window)
+            if sp is not None:
+                return m, sp
+        return None
 
     def subject(self, window: Span) -> Span | None:
         """The first name in a clause-opening position of the window: "With X worried, Obama
         said" gives Obama; a name after a lowercase word ("for Clinton") is not the subject."""
         text = self.article.text
-        for (a, b), e in self.ents.mentions:
+        for (a, b), _e in self.ents.mentions:
             if not window[0] <= a < window[1] or self.resolver.in_quote(a):
                 continue
             prev = _TOKEN.findall(text, max(window[0], a - 40), a)
@@ -167,7 +196,8 @@ class Attributor:
             if prev and prev[-1][:1].islower() and prev[-1] not in ("and", "but", "the") and "," not in gap:
                 continue
             return a, b
-        m = regex.match(r"\s*(?:(?:But|And|Yet|So|Then|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey|[Ii]t)(?![\p{L}])", text[window[0]:window[1]])
+        m = regex.match(r"\s*(?:(?:But|And|Yet|So|Then|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey|[Ii]t)(?![\p{L}])",
+                        text[window[0]:window[1]])
         if m:
             return window[0] + m.start(1), window[0] + m.end(1)
         return None
@@ -180,11 +210,33 @@ class Attributor:
         if sp is None:
             return None
         a, b = _trim(self.article.text, sp, self.ents)
+        if window is not None and (b <= a or _is_verb_phrase(self.article.text[a:b])):
+            # "… opponent, bemoaned the unrest and said": the words before the verb are not its
+            # subject; the clause's first name is
+            found = self.subject((window[0], sp[0]))
+            if found:
+                a, b = found
         if b <= a:
             return None
         raw = self.article.text[a:b]
         entity, _how = self.resolver.speaker(raw, (a, b))
         return Speaker(raw, (a, b), entity)
+
+
+_NP_OPENERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "one", "another",
+               "two", "three", "several", "some", "many", "most", "other", "others", "both", "each",
+               "this", "that", "these", "those", "all", "former", "top", "senior", "local", "federal",
+               "state", "police", "experts", "officials", "critics", "supporters", "analysts",
+               "sources", "people", "voters", "residents", "democrats", "republicans", "aides",
+               "advisers", "activists", "economists", "lawmakers", "leaders", "protesters"}
+
+
+def _is_verb_phrase(words: str) -> bool:
+    """A speaker phrase that opens with a lowercase word other than a determiner or a plural
+    noun ("bemoaned the unrest and", "of Republican") is a stretch of predicate, not a speaker."""
+    first = words.split()[0] if words.split() else ""
+    return bool(first) and first[:1].islower() and first.casefold() not in _NP_OPENERS \
+        and first.casefold() not in _PRONOUNS
 
 
 def _trim(text: str, span: Span, ents: Entities) -> Span:
@@ -217,10 +269,10 @@ def attribute(article: Article, quotes: list[Quote], ents: Entities, rules: Rule
     att = Attributor(article, quotes, ents, rules, run, kept)
     last_quote: Quote | None = None
     for i, q in enumerate(quotes):
-        best, window = att.best_match(i)
-        if best is None and (last_quote is None or not _continues(article, last_quote, q)):
-            best, window = att.intro_match(q)
-        found = att.speaker(best, window) if best is not None else None
+        hit = att.first_speaker(att.candidates(i))
+        if hit is None and (last_quote is None or not _continues(article, last_quote, q)):
+            hit = att.first_speaker(att.intro(q))
+        best, found = hit if hit is not None else (None, None)
         if found is not None:
             entity = found.entity
             q.speaker = {"name": found.name, "ref": entity.id if entity else None,
@@ -235,6 +287,13 @@ def attribute(article: Article, quotes: list[Quote], ents: Entities, rules: Rule
             q.speaker = dict(last_quote.speaker)
             q.cue = last_quote.cue
             q.attribution_rule = "attribution.continuation"
+        else:
+            prior = att.previous_sentence(q)
+            if prior is not None:
+                entity = prior.entity
+                q.speaker = {"name": prior.name, "ref": entity.id if entity else None,
+                             "span": [prior.span[0], prior.span[1]], "text": prior.text}
+                q.attribution_rule = "attribution.previous-sentence"
         if q.speaker:
             last_quote = q
 

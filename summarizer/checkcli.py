@@ -56,11 +56,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c.set_defaults(func=lambda args: (c.print_help(), 2)[1])
 
 
-def _command_line(args: argparse.Namespace):
+def _command_line(args: argparse.Namespace, report_format: str | None = None):
     from .checks.config import CommandLine
     return CommandLine(
         config=args.config, no_config=args.no_config, fail_on=getattr(args, "fail_on", None),
-        min_severity=getattr(args, "min_severity", None), format=getattr(args, "format", None),
+        min_severity=getattr(args, "min_severity", None), format=report_format,
         rules=getattr(args, "rules", None), region=getattr(args, "region", None),
         timeout=getattr(args, "timeout", None), severity=getattr(args, "severity", []),
         disable=getattr(args, "disable", []), enable=getattr(args, "enable", []),
@@ -80,7 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .errors import SummarizerError
 
     try:
-        cli = _command_line(args)
+        cli = _command_line(args, args.format)
         if args.list_checks:
             return _list_checks(Resolver(cli))
         if not args.articles:

@@ -15,6 +15,7 @@ _CHANGE_BEFORE = regex.compile(
 _PERIOD = regex.compile(r"\A[\s,]*(?:in|over|within|during|for)\s+(?:the\s+(?:past|last|first|next)\s+)?(?P<period>[\w\s\-]{1,20}?(?:days?|weeks?|months?|years?|quarters?))\b")
 _MEASURE_OF = regex.compile(r"\A\s+(?:of|in)\s+(?P<measure>(?:[\p{L}'’\-]+\s*){1,5}?)(?=[,.;]|\s+(?:in|to|from|by|at|for|on|and|which|that|than|last|this|next)\b|$)")
 _PERIOD_ONLY = regex.compile(r"(?:in|over|within|during|for|after|of)\s+(?:the\s+(?:past|last|first|next)\s+)?$", regex.IGNORECASE)
+_CONJUNCTION = regex.compile(r";|\b(?:and|but|while|whereas)\b")
 _CLAUSE_BREAK = regex.compile(r"[,;:()“”\"]|\b(?:and|but|while|that|which|as|after|when|since|because)\b")
 
 
@@ -183,7 +184,7 @@ def _drop_periods(article: Article, figures: list[Figure]) -> list[Figure]:
             sent = article.sentence_at(f.span[0])
             others = [g for g in figures if g is not f and sent[0] <= g.span[0] < sent[1]
                       and g.unit not in ("day", "week", "month", "year", "quarter")
-                      and not _CLAUSE_BREAK.search(article.text[min(g.span[1], f.span[1]):max(g.span[0], f.span[0])])]
+                      and not _CONJUNCTION.search(article.text[min(g.span[1], f.span[1]):max(g.span[0], f.span[0])])]
             if others:
                 for g in others:
                     g.period = g.period or article.text[f.span[0]:f.span[1]]

@@ -135,12 +135,14 @@ def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entit
         date, date_text = _date_for(article, m, dates)
         planned = bool(m.get("modal"))
         lead = _in_lead(article, ents, m.start)
+        defaulted = False
         if date is None and not planned and lead and article.date:
-            date = article.date  # the lead of a report tells the day's news: undated, it happened that day
+            date, defaulted = article.date, True  # the lead tells the day's news: undated, it happened that day
         place = _place_name(m.get("place"), rules) or _place_in_sentence(article, m, ents)
         if lead and ents.location and not planned and (place is None or not _known_place(place, rules)):
             place = ents.location["text"]
-        meeting = Meeting(kind, unique, (m.start, m.end), m.rule.id, date, date_text, place, planned)
+        meeting = Meeting(kind, unique, (m.start, m.end), m.rule.id, date, date_text, place, planned,
+                          {"date_default": defaulted})
         found.append(meeting)
         fields: dict[str, Any] = {"participants": [p.name for p in unique], "kind": kind, "planned": planned}
         if place:
@@ -156,13 +158,17 @@ def _merge(meetings: list[Meeting]) -> list[Meeting]:
     out: list[Meeting] = []
     for m in meetings:
         key = frozenset(id(p) for p in m.participants)
+        def dates_agree(o: Meeting) -> bool:
+            return (not o.date or not m.date or o.date == m.date or o.extra.get("date_default")
+                    or m.extra.get("date_default"))
+
         twin = next((o for o in out if frozenset(id(p) for p in o.participants) == key and o.kind == m.kind
-                     and o.planned == m.planned and (not o.date or not m.date or o.date == m.date)
+                     and o.planned == m.planned and dates_agree(o)
                      and (not o.place or not m.place or o.place == m.place)), None)
         if twin is None:
             out.append(m)
             continue
-        twin.date = twin.date or m.date
-        twin.date_text = twin.date_text or m.date_text
+        if m.date and (not twin.date or (twin.extra.get("date_default") and not m.extra.get("date_default"))):
+            twin.date, twin.date_text, twin.extra["date_default"] = m.date, m.date_text, m.extra.get("date_default")
         twin.place = twin.place or m.place
     return out

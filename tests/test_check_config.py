@@ -148,3 +148,8 @@ def test_config_show_json_lists_every_check_with_sources(capsys, tree):
 
 def test_config_show_of_a_missing_path_is_a_usage_error(capsys, tree):
     assert run_cli(capsys, "config", "show", "nowhere").code == 2
+
+
+def test_config_show_format_flag_does_not_leak_into_the_check_format(capsys, tree):
+    doc = json.loads(run_cli(capsys, "config", "show", "--format", "json", ".").out)
+    assert doc["settings"]["format"] == {"value": "text", "source": "default"}

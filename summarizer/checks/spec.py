@@ -5,6 +5,7 @@ message that says what to do, and a `test:` in the vocabulary of summarizer.chec
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field, replace
@@ -16,8 +17,7 @@ import regex
 from .. import yamlsrc
 from ..errors import RuleError, SummarizerError
 from . import SEVERITIES
-from .kinds import KINDS, Param
-from .values import parse_iso_date
+from .kinds import KINDS, Param, resolve_date
 
 CHECK_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 CHECK_KEYS = {"id", "severity", "message", "description", "test", "enabled"}
@@ -103,8 +103,6 @@ def _type_problem(spec: Param, value: Any) -> str | None:
     if t == "choice":
         return None if value in spec.choices else f"must be one of {', '.join(spec.choices)}"
     if t == "date":
-        from .kinds import resolve_date
-        import datetime as dt
         return None if resolve_date(value, dt.date(2000, 1, 1)) else \
             "must be an ISO date (YYYY-MM-DD), 'today', or 'today-30d' / 'today+1d'"
     if t == "regex":

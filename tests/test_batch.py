@@ -1,0 +1,222 @@
+"""`summarizer batch`: a corpus in, one fact sheet per article out; failures recorded, never fatal.
+
+Each test writes a tiny corpus of its own into tmp_path (texts written for these tests).
+"""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer import batch
+from summarizer.cli import main
+
+ARTICLES = {
+    "a.txt": "date 2024-03-05\n\nHarbour reopens\n\nMayor Lena Dahl opened the new harbour on Monday. "
+             "\"It is a good day for the town,\" she said.\n",
+    "b.txt": "date 2024-03-06\n\nThe council approved a budget of 4 million euros on Tuesday.\n",
+    "c.md": "---\ndate: 2024-03-07\nid: story-c\n---\nFishing quotas rose 12 percent this year, the ministry said.\n",
+}
+
+
+def corpus(tmp_path: Path, extra: dict[str, bytes] | None = None) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    for name, data in (extra or {}).items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def ids(path: Path) -> list[str]:
+    return [r["article"]["id"] if "article" in r else r["id"] for r in records(path)]
+
+
+def test_jsonl_output_holds_one_fact_sheet_per_article_in_input_order(tmp_path):
+    folder = corpus(tmp_path)
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(folder), "--out", str(out)]) == 0
+    got = records(out)
+    assert [r["schema"] for r in got] == ["summarizer.factsheet/1"] * 3
+    assert ids(out) == [str(folder / "a.txt"), str(folder / "b.txt"), "story-c"]
+
+
+def test_each_line_equals_what_facts_jsonl_prints_for_that_article(tmp_path, capsys):
+    folder = corpus(tmp_path)
+    out = tmp_path / "out.jsonl"
+    main(["batch", str(folder / "a.txt"), "--out", str(out)])
+    capsys.readouterr()
+    main(["facts", "--jsonl", str(folder / "a.txt")])
+    assert out.read_text(encoding="utf-8") == capsys.readouterr().out
+
+
+def test_an_unreadable_article_becomes_an_error_record_and_the_run_goes_on(tmp_path):
+    folder = corpus(tmp_path, {"broken.txt": b"date 2024-03-08\n\nCaf\xe9 owners protested.\n"})
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(folder), "--out", str(out)]) == 1
+    errors = [r for r in records(out) if "error" in r]
+    assert len(errors) == 1
+    assert errors[0]["id"] == str(folder / "broken.txt")
+    assert errors[0]["source"] == str(folder / "broken.txt")
+    assert "invalid UTF-8" in errors[0]["error"]
+    assert sum("schema" in r for r in records(out)) == 3
+
+
+def test_a_bad_jsonl_line_is_an_error_record_named_by_file_and_line(tmp_path):
+    source = tmp_path / "feed.jsonl"
+    source.write_text('{"id": "n1", "text": "The port opened on Monday."}\n{broken\n'
+                      '{"id": "n3", "text": "The port closed on Friday."}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--out", str(out)]) == 1
+    assert ids(out) == ["n1", f"{source}:2", "n3"]
+    assert "invalid JSON" in records(out)[1]["error"]
+
+
+def test_summary_line_counts_done_failed_and_skipped(tmp_path, capsys):
+    folder = corpus(tmp_path, {"broken.txt": b"\xff\xfe\x00\x00binary"})
+    out = tmp_path / "out.jsonl"
+    main(["batch", str(folder), "--out", str(out)])
+    assert "batch: 3 done, 1 failed, 0 skipped" in capsys.readouterr().err
+
+
+def test_rerun_skips_ids_already_written_and_adds_no_duplicates(tmp_path, capsys):
+    folder = corpus(tmp_path)
+    out = tmp_path / "out.jsonl"
+    main(["batch", str(folder), "--out", str(out)])
+    first = out.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["batch", str(folder), "--out", str(out)]) == 0
+    assert "0 done, 0 failed, 3 skipped" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == first
+
+
+def test_rerun_processes_only_articles_added_since(tmp_path, capsys):
+    folder = corpus(tmp_path)
+    out = tmp_path / "out.jsonl"
+    main(["batch", str(folder), "--out", str(out)])
+    (folder / "d.txt").write_text("date 2024-03-09\n\nThe ferry service resumed on Saturday.\n", encoding="utf-8")
+    capsys.readouterr()
+    main(["batch", str(folder), "--out", str(out)])
+    assert "1 done, 0 failed, 3 skipped" in capsys.readouterr().err
+    assert ids(out)[-1] == str(folder / "d.txt")
+
+
+def test_rerun_retries_failed_articles_and_replaces_their_error_records(tmp_path):
+    folder = corpus(tmp_path, {"late.txt": b"date 2024-03-08\n\nCaf\xe9 owners protested.\n"})
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(folder), "--out", str(out)]) == 1
+    (folder / "late.txt").write_text("date 2024-03-08\n\nCafé owners protested.\n", encoding="utf-8")
+    assert main(["batch", str(folder), "--out", str(out)]) == 0
+    assert not [r for r in records(out) if "error" in r]
+    assert sorted(ids(out)) == sorted([str(folder / n) for n in ("a.txt", "b.txt", "late.txt")] + ["story-c"])
+
+
+def test_a_torn_last_line_from_a_killed_run_is_dropped_and_redone(tmp_path):
+    folder = corpus(tmp_path)
+    out = tmp_path / "out.jsonl"
+    main(["batch", str(folder), "--out", str(out)])
+    whole = out.read_text(encoding="utf-8")
+    out.write_text(whole[: whole.rindex("\n", 0, len(whole) - 1) + 40], encoding="utf-8")  # cut mid-line
+    assert main(["batch", str(folder), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == whole
+
+
+def test_folder_output_writes_one_json_file_per_article(tmp_path):
+    folder = corpus(tmp_path, {"broken.txt": b"\x00\x01\x02"})
+    out = tmp_path / "sheets"
+    assert main(["batch", str(folder), "--out", str(out)]) == 1
+    sheets = sorted(p.name for p in out.glob("*.json") if not p.name.endswith(".error.json"))
+    failures = list(out.glob("*.error.json"))
+    assert len(sheets) == 3 and len(failures) == 1
+    assert json.loads(failures[0].read_text(encoding="utf-8"))["source"] == str(folder / "broken.txt")
+    story = out / f"{batch.file_name('story-c')}.json"
+    assert json.loads(story.read_text(encoding="utf-8"))["article"]["id"] == "story-c"
+
+
+def test_folder_output_rerun_skips_articles_that_have_a_file(tmp_path, capsys):
+    folder = corpus(tmp_path)
+    out = tmp_path / "sheets"
+    main(["batch", str(folder), "--out", str(out)])
+    capsys.readouterr()
+    main(["batch", str(folder), "--out", str(out)])
+    assert "0 done, 0 failed, 3 skipped" in capsys.readouterr().err
+
+
+def test_file_names_differ_for_ids_that_differ_only_in_unsafe_characters():
+    assert batch.file_name("a/b.txt") != batch.file_name("a_b.txt")
+    assert "/" not in batch.file_name("../../etc/passwd") and not batch.file_name("../x").startswith(".")
+
+
+def test_parallel_jobs_write_the_same_bytes_as_one_job(tmp_path):
+    folder = corpus(tmp_path, {"broken.txt": b"\xff"})
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["batch", str(folder), "--out", str(one)]) == 1
+    assert main(["batch", str(folder), "--out", str(two), "--jobs", "2"]) == 1
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+
+
+def test_an_article_listed_twice_is_processed_once(tmp_path, capsys):
+    folder = corpus(tmp_path)
+    out = tmp_path / "out.jsonl"
+    main(["batch", str(folder / "a.txt"), str(folder), "--out", str(out)])
+    assert ids(out).count(str(folder / "a.txt")) == 1
+    assert "3 done, 0 failed, 1 skipped" in capsys.readouterr().err
+
+
+def test_two_articles_with_one_id_make_the_second_an_error(tmp_path):
+    source = tmp_path / "feed.jsonl"
+    source.write_text('{"id": "same", "text": "The port opened."}\n{"id": "same", "text": "The port closed."}\n',
+                      encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--out", str(out)]) == 1
+    second = records(out)[1]
+    assert second["id"] == "same" and "unique id" in second["error"]
+
+
+def test_a_broken_rule_pack_stops_the_run_before_any_output(tmp_path, capsys):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "bad.yaml").write_text("rules:\n  - id: people.bad\n    stage: entities\n    pattern: '(unclosed'\n",
+                                   encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(corpus(tmp_path)), "--out", str(out), "--rules", str(pack)]) == 2
+    assert not out.exists()
+    assert "people.bad" in capsys.readouterr().err
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path, capsys):
+    main(["batch", str(corpus(tmp_path)), "--out", str(tmp_path / "out.jsonl")])
+    err = capsys.readouterr().err
+    assert "\r" not in err and "ETA" not in err
+
+
+def test_progress_bar_shows_rate_and_eta_on_a_terminal(tmp_path):
+    stream = io.StringIO()
+    options = batch.Options((), None, 2.0, None)
+    counts = batch.run([str(corpus(tmp_path))], str(tmp_path / "out.jsonl"), options, stderr=stream, progress=True)
+    shown = stream.getvalue()
+    assert "\r[" in shown and "articles/s" in shown and "ETA" in shown and "100%" in shown
+    assert counts.done == 3
+
+
+def test_the_feeder_never_runs_more_than_its_window_ahead():
+    import threading
+    window, stop = threading.Semaphore(3), threading.Event()
+    pulled = []
+    feeder = batch._bounded((pulled.append(i) or i for i in range(100)), window, stop)
+    taken = [next(feeder) for _ in range(3)]
+    worker = threading.Thread(target=lambda: taken.append(next(feeder, None)))
+    worker.start()
+    worker.join(0.5)
+    assert len(pulled) == 4 and taken == [0, 1, 2]  # the fourth waits for a result to be written
+    window.release()
+    worker.join(2)
+    assert taken == [0, 1, 2, 3]
+    stop.set()

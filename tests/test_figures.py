@@ -1,0 +1,47 @@
+"""Figures: value, unit, what they measure, how they changed; and what is not a figure."""
+from __future__ import annotations
+
+import pytest
+
+from summarizer.api import Summarizer
+
+
+def figures(core: Summarizer, text: str) -> list[tuple]:
+    return [(f["value"], f["unit"]) for f in core.facts(text)["figures"]]
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("Output grew by 6.5 percent.", 6.5, "percent"),
+    ("Turnout was 70% in the capital.", 70, "percent"),
+    ("Inflation eased to 3.2 pct in May.", 3.2, "percent"),
+    ("The state paid $11 billion for the network.", 11_000_000_000, "USD"),
+    ("The plant cost 610 million euros.", 610_000_000, "EUR"),
+    ("Profit rose to 1.5 mln dlrs.", 1_500_000, "USD"),
+    ("Pay rises by £1,400 a year.", 1400, "GBP"),
+    ("Rebels attacked 120 ships in the strait.", 120, "ship"),
+    ("The field pumps 200,000 barrels per day.", 200_000, "barrel"),
+    ("The debt relief would save £3bn a year.", 3_000_000_000, "GBP"),
+    ("Leave rises to nine months.", 9, "month"),
+])
+def test_figure_value_and_unit(core: Summarizer, text: str, value: float, unit: str) -> None:
+    assert figures(core, text) == [(value, unit)]
+
+
+def test_a_range_gives_both_ends(core: Summarizer) -> None:
+    assert figures(core, "Exports must grow 10 to 11 pct a year.") == [(10, "percent"), (11, "percent")]
+
+
+def test_measure_change_and_period_come_from_the_sentence(core: Summarizer) -> None:
+    [fig] = core.facts("In 7 months, the trade turnover grew by 6.5 percent.")["figures"]
+    assert (fig["measure"], fig["change"], fig["period"]) == ("trade turnover", "grew", "7 months")
+
+
+@pytest.mark.parametrize("text", [
+    "The law was passed in 1987 by parliament.",
+    "She was 45 years old when she won.",
+    "A 45-year-old man was arrested.",
+    "The two ministers signed the deal.",
+    "He came first in the race on March 3.",
+])
+def test_years_ages_dates_ordinals_and_references_are_not_figures(core: Summarizer, text: str) -> None:
+    assert figures(core, text) == []
