@@ -44,6 +44,7 @@ class Run:
     timeout: float = DEFAULT_TIMEOUT
     problems: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] | None = None
+    trigger_hits: dict[Any, Any] = field(default_factory=dict)
 
     def problem(self, kind: str, message: str, span: tuple[int, int] | None = None, rule: str | None = None) -> None:
         entry: dict[str, Any] = {"kind": kind, "message": message}
@@ -112,17 +113,47 @@ def select(matches: Iterable[Match]) -> list[Match]:
     return sorted(chosen, key=lambda m: (m.start, m.end))
 
 
+def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
+             sentences: list[tuple[int, int]] | None) -> list[Match]:
+    """A rule with a `trigger` runs only on the sentences where its trigger occurs: a cheap search
+    first, so that costly patterns never scan text that cannot hold a match."""
+    if rule.trigger_compiled is None or not sentences:
+        return find_all(run, rule, text, pos, endpos)
+    key = (rule.trigger, rule.trigger_compiled.flags, pos, endpos)
+    hits = run.trigger_hits.get(key) if run.trigger_hits.get("text") is text else None
+    if hits is None:  # rules that share a trigger share its scan
+        hits = _timed(run, rule, lambda **kw: [m.start() for m in rule.trigger_compiled.finditer(text, pos, endpos, **kw)])
+        if run.trigger_hits.get("text") is not text:
+            run.trigger_hits = {"text": text}
+        run.trigger_hits[key] = hits
+    if not hits:
+        return []
+    windows: list[tuple[int, int]] = []
+    i = 0
+    for a, b in sentences:
+        while i < len(hits) and hits[i] < a:
+            i += 1
+        if i < len(hits) and hits[i] < b and b > pos and a < endpos:
+            windows.append((max(a, pos), min(b, endpos)))
+    out: list[Match] = []
+    for a, b in windows:
+        out.extend(find_all(run, rule, text, a, b))
+    return out
+
+
 def run_stage(run: Run, rules: Iterable[Rule], text: str, pos: int = 0, endpos: int | None = None,
-              emit: str | None = None, keep: Callable[[Match], Match | None] | None = None) -> list[Match]:
+              emit: str | None = None, keep: Callable[[Match], Match | None] | None = None,
+              sentences: list[tuple[int, int]] | None = None) -> list[Match]:
     """All matches of a stage's `text` rules (optionally only those that emit one kind), overlaps resolved.
 
     `keep` sees each match before overlaps are resolved and may drop it (None) or return a narrower
     one, so that a long but invalid match ("But David Frost") does not hide a valid shorter one."""
     found: list[Match] = []
+    endpos = len(text) if endpos is None else endpos
     for rule in rules:
         if rule.context != "text" or (emit is not None and (rule.emit or rule.set.get("emit")) != emit):
             continue
-        for m in find_all(run, rule, text, pos, endpos):
+        for m in _matches(run, rule, text, pos, endpos, sentences):
             m = keep(m) if keep is not None else m
             if m is not None:
                 found.append(m)

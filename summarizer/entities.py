@@ -276,7 +276,7 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
             return engine.Match(m.rule, at, m.end, groups)
         return m
 
-    for m in engine.run_stage(run, stage, text, start, emit="person", keep=valid):
+    for m in engine.run_stage(run, stage, text, start, emit="person", keep=valid, sentences=article.sentences):
         name = names.person(m.get("name") or "") or ""
         honorific = m.get("honorific")
         hon_title = None

@@ -117,12 +117,12 @@ class Lexicon:
         return out
 
     def alternation(self) -> str:
-        """A non-capturing group of the entries, longest first so 'Prime Minister' beats 'Prime'."""
+        """The entries as one regex group, built as a trie so a failing position costs one character
+        test rather than one test per entry; longer entries win ('Prime Minister' over 'Prime').
+        A space in an entry matches any run of spaces or hyphens ("Vice President" = "Vice-President")."""
         if self._alternation is None:
-            surfaces = sorted(set(self.surfaces()), key=lambda s: (-len(s), s))
-            parts = [regex.escape(s, special_only=True).replace(r"\ ", r"\s+") for s in surfaces]
-            parts = [p.replace(" ", r"\s+") for p in parts]
-            self._alternation = "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+            surfaces = sorted(set(self.surfaces()))
+            self._alternation = _trie_pattern(surfaces) if surfaces else "(?!)"
         return self._alternation
 
     def __contains__(self, surface: str) -> bool:
@@ -190,3 +190,31 @@ def role_on(entry: dict[str, Any], date: str | None) -> dict[str, Any] | None:
     if not role.get("country") and entry.get("country"):
         role["country"] = entry["country"]
     return role
+
+
+_SEP = " "
+
+
+def _trie_pattern(surfaces: list[str]) -> str:
+    """A regex equivalent to the alternation of `surfaces`, factored by shared prefixes."""
+    root: dict = {}
+    for surface in surfaces:
+        node = root
+        for ch in " ".join(surface.split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}  # end of an entry
+
+    def emit(node: dict, top: bool = False) -> str:
+        keys = sorted(k for k in node if k)
+        if not keys:
+            return ""
+        branches = []
+        for k in keys:
+            atom = r"[\s\-]+" if k == _SEP else regex.escape(k, special_only=True)
+            if top and (k.isalnum() or k == "_"):
+                atom = r"\b" + atom  # an entry that starts a word never starts mid-word (and fails fast there)
+            branches.append(atom + emit(node[k]))
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return "(?:" + emit(root, top=True) + ")"

@@ -112,7 +112,8 @@ def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entit
                   trace: list[Yield]) -> list[Meeting]:
     describer = Describer(rules)
     found: list[Meeting] = []
-    for m in engine.run_stage(run, rules.stage("meetings"), article.text, article.body_start):
+    for m in engine.run_stage(run, rules.stage("meetings"), article.text, article.body_start,
+                              sentences=article.sentences):
         parts: list[Entity] = []
         for key in ("a", "b"):
             span = m.span_of(key)

@@ -65,6 +65,18 @@ def _is_apostrophe(text: str, i: int, mark: str) -> bool:
     return before.isalnum() and after.isalpha()
 
 
+def _plural_possessive(text: str, i: int, mark: str, end: int) -> bool:
+    """’ after an s and before a lowercase word ("the ministers’ plan") is an apostrophe when a
+    later ’ in the paragraph can close the quotation instead."""
+    if mark not in ("’", "'") or i == 0 or text[i - 1] != "s" or not regex.match(r"\s\p{Ll}", text[i + 1:i + 3]):
+        return False
+    for m in regex.finditer(regex.escape(mark), text[i + 1:end]):
+        j = i + 1 + m.start()
+        if not _is_apostrophe(text, j, mark) and not (text[j - 1] == "s" and regex.match(r"\s\p{Ll}", text[j + 1:j + 3])):
+            return True
+    return False
+
+
 def scan(article: Article, rules: RuleSet, run: engine.Run) -> list[Quote]:
     openers = _marks(rules, "quote_marks")
     if not openers:
@@ -108,6 +120,8 @@ def scan(article: Article, rules: RuleSet, run: engine.Run) -> list[Quote]:
                 continue
             if mark in openers[cur_open] and not _is_apostrophe(text, i, mark):
                 if mark == cur_open and mark in ("‘",):
+                    continue
+                if _plural_possessive(text, i, mark, pb):
                     continue
                 current.segments.append((seg_start, i))
                 _finish(current, text, (i, m.end()))
@@ -186,7 +200,12 @@ def find_statements(article: Article, rules: RuleSet, run: engine.Run, trace: li
 def find_quotes(article: Article, rules: RuleSet, run: engine.Run, trace: list[Yield],
                 statements: list[Statement]) -> list[Quote]:
     quotes = []
+    turns = {st.speaker_span[0] for st in statements}
     for q in scan(article, rules, run):
+        if q.span[0] in turns:
+            continue  # '"PENCE: Well, …' is a transcript turn in marks: a statement, not a quote
+        if article.headline_span and article.headline_span[0] <= q.span[0] < article.headline_span[1]:
+            continue  # a headline's quoted words repeat (or trim) what the body quotes with its speaker
         if _reject(q, rules, run, trace):
             continue
         quotes.append(q)

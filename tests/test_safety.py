@@ -1,0 +1,137 @@
+"""Rules and templates are untrusted data: they can neither run code nor read files they were not given.
+
+Templates render in Jinja's immutable sandbox with a loader that sees only the shipped templates;
+rule packs are read with a safe YAML loader (no python tags, no includes).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarizer import packs, render
+from summarizer.cli import main
+from summarizer.errors import RuleError, TemplateError
+
+ARTICLE = "date 2024-04-02\n\nMayor Lena Dahl opened the harbour on Monday.\n"
+SECRET = "hunter2-do-not-leak"
+
+HOSTILE_TEMPLATES = {
+    "class of a string": "{{ ''.__class__.__mro__ }}",
+    "subclasses walk": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "class of the facts": "{{ facts.__class__ }}",
+    "globals of a builtin global": "{{ cycler.__init__.__globals__ }}",
+    "globals of lipsum": "{{ lipsum.__globals__['os'] }}",
+    "private template reference": "{{ self._TemplateReference__context }}",
+    "format string escape": "{{ '{0.__class__}'.format(facts) }}",
+    "mutating the facts": "{{ facts.people.append(1) }}",
+    "include an absolute path": "{% include '/etc/passwd' %}",
+    "include a parent path": "{% include '../../../../../etc/passwd' %}",
+    "extend an absolute path": "{% extends '/etc/passwd' %}",
+    "import a module": "{% import 'os' as os %}{{ os.system('id') }}",
+}
+
+
+@pytest.fixture()
+def article(tmp_path) -> Path:
+    path = tmp_path / "story.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("source", HOSTILE_TEMPLATES.values(), ids=HOSTILE_TEMPLATES.keys())
+def test_hostile_template_is_refused_by_the_cli_with_a_usage_error(source, tmp_path, article, capsys):
+    template = tmp_path / "hostile.j2"
+    template.write_text(source, encoding="utf-8")
+    assert main(["facts", "--template", str(template), str(article)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert str(template) in captured.err and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("source", HOSTILE_TEMPLATES.values(), ids=HOSTILE_TEMPLATES.keys())
+def test_hostile_template_raises_template_error_from_facts_json(source, tmp_path, core):
+    template = tmp_path / "hostile.j2"
+    template.write_text(source, encoding="utf-8")
+    with pytest.raises(TemplateError):
+        render.facts_json(core.facts(ARTICLE), str(template))
+
+
+def test_attribute_escapes_are_named_as_refused_by_the_sandbox(tmp_path, core):
+    template = tmp_path / "hostile.j2"
+    template.write_text("{{ ''.__class__.__mro__ }}", encoding="utf-8")
+    with pytest.raises(TemplateError, match="refused by the sandbox"):
+        render.facts_json(core.facts(ARTICLE), str(template))
+
+
+@pytest.mark.xfail(strict=True, reason="render._render lets the sandbox's OverflowError through as a traceback; "
+                   "catch OverflowError there and raise TemplateError (see issue 6 report)")
+def test_a_template_asking_for_a_huge_range_is_refused(tmp_path, core):
+    template = tmp_path / "hostile.j2"
+    template.write_text("{{ range(10**9) | list }}", encoding="utf-8")
+    with pytest.raises(TemplateError):
+        render.facts_json(core.facts(ARTICLE), str(template))
+
+
+def test_a_template_cannot_read_a_file_beside_it(tmp_path, core):
+    (tmp_path / "secret.j2").write_text(SECRET, encoding="utf-8")
+    template = tmp_path / "hostile.j2"
+    template.write_text("{% include 'secret.j2' %}", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        render.facts_json(core.facts(ARTICLE), str(template))
+    assert SECRET not in str(caught.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule packs
+
+
+def pack_with(tmp_path: Path, text: str) -> Path:
+    pack = tmp_path / "pack"
+    pack.mkdir(exist_ok=True)
+    (pack / "pack.yaml").write_text("name: mine\nextends: core\n", encoding="utf-8")
+    (pack / "rules.yaml").write_text(text, encoding="utf-8")
+    return pack
+
+
+@pytest.mark.parametrize("yaml_text", [
+    "lexicons:\n  x: !!python/object/apply:os.system ['echo owned']\n",
+    "lexicons:\n  x: !!python/name:builtins.open\n",
+    "lexicons:\n  x: !!python/object/new:subprocess.Popen [['id']]\n",
+    "macros:\n  m: !!python/object/apply:builtins.eval ['1+1']\n",
+], ids=["object/apply", "name", "object/new", "eval"])
+def test_python_yaml_tags_are_rejected_with_file_and_line(yaml_text, tmp_path):
+    pack = pack_with(tmp_path, yaml_text)
+    with pytest.raises(RuleError) as caught:
+        packs.build([pack])
+    assert caught.value.path == str(pack / "rules.yaml") and caught.value.line == 2
+
+
+def test_an_include_tag_cannot_pull_in_another_file(tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(f"password: {SECRET}\n", encoding="utf-8")
+    pack = pack_with(tmp_path, f"lexicons:\n  x: !include {secret}\n")
+    with pytest.raises(RuleError) as caught:
+        packs.build([pack])
+    assert SECRET not in str(caught.value)
+
+
+def test_an_alias_cannot_reach_an_anchor_in_another_file(tmp_path):
+    pack = pack_with(tmp_path, "lexicons:\n  x: *defined_elsewhere\n")
+    (pack / "other.yaml").write_text("macros:\n  m: &defined_elsewhere 'x'\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="alias"):
+        packs.build([pack])
+
+
+@pytest.mark.xfail(strict=True, reason="packs._resolve_pack_ref accepts any folder in `extends:`, so a pack can "
+                   "make the program read YAML anywhere (see issue 6 report)")
+def test_extends_cannot_reach_a_folder_outside_the_given_packs(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "creds.yaml").write_text(f"password: {SECRET}\n", encoding="utf-8")
+    pack = tmp_path / "given" / "pack"
+    pack.mkdir(parents=True)
+    (pack / "pack.yaml").write_text(f"name: mine\nextends: {outside}\n", encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        packs.build([pack])
+    assert "creds.yaml" not in str(caught.value) and "password" not in str(caught.value)
