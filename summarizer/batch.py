@@ -22,6 +22,7 @@ from typing import Any, Iterable, Iterator, TextIO
 from .errors import ArticleError, SummarizerError
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+DEFAULT_MAX_MB = 5.0  # news articles are kilobytes; megabytes of text are a dump, not an article
 _UNSAFE = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) in "._-"))
 
 
@@ -74,6 +75,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="worker processes (default 1; 0 means one per CPU)")
     p.add_argument("--template", metavar="FILE", help="render each fact sheet with your own Jinja template")
+    p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB, metavar="MB",
+                   help=f"an article with more text than this is an error record, not a stall (default {DEFAULT_MAX_MB:g})")
     add_rule_options(p)
     p.set_defaults(func=cmd_batch)
 
@@ -317,7 +320,7 @@ def _bounded(items: Iterable[Any], window: threading.Semaphore, stop: threading.
 
 
 def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: TextIO | None = None,
-        progress: bool | None = None) -> Progress:
+        progress: bool | None = None, max_mb: float = DEFAULT_MAX_MB) -> Progress:
     """Process inputs into out; returns the counts. Rule errors raise before any article is read."""
     stderr = stderr or sys.stderr
     _init_worker(options)  # fail early on a broken pack or template, in this process
@@ -335,6 +338,10 @@ def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: Te
                 yield LoadFailure.of(art), weight
                 continue
             art_id = art.id
+            if len(art.text) > max_mb * 1e6:
+                yield LoadFailure(art_id, art.source, f"{art.source}: the article holds {len(art.text) / 1e6:.1f} "
+                                  f"million characters, over --max-mb {max_mb:g}; split it, or raise --max-mb"), weight
+                continue
             if seen.get(art_id, art.source) != art.source:
                 yield LoadFailure(art_id, art.source, f"{art.source}: id {art_id!r} is also the id of "
                                   f"{seen[art_id]}; give each article a unique id (an id field or front "
@@ -384,6 +391,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.jobs < 0:
         raise SummarizerError("--jobs must be 0 (one per CPU) or a positive number")
     options = Options(tuple(args.rules), args.region, args.timeout, args.template)
-    bar = run(args.inputs, args.out, options, jobs)
+    bar = run(args.inputs, args.out, options, jobs, max_mb=args.max_mb)
     print(bar.finish() + f" -> {args.out}", file=sys.stderr)
     return 1 if bar.failed else 0

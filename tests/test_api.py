@@ -62,3 +62,13 @@ def test_profile_records_time_per_rule_id():
     ids = {rule.id for rule in profiled.ruleset().rules}
     assert profiled.timings and set(profiled.timings) <= ids
     assert all(seconds >= 0 for seconds in profiled.timings.values())
+
+
+def test_default_json_output_is_what_the_shipped_template_renders(core):
+    import json
+
+    from summarizer import render
+    for text in (FIRST, SECOND, THIRD):
+        sheet = core.facts(text)
+        through_jinja = render._render(render.FORMATS["json"], None, facts=sheet)
+        assert render.facts_json(sheet) == json.dumps(json.loads(through_jinja), ensure_ascii=False, indent=2) + "\n"
