@@ -169,13 +169,14 @@ class Attributor:
         if any(self.resolver.in_quote(x) for x in (pa, max(pa, pb - 2))):
             return None
         hit = self.first_speaker(self._before((pa, pb)))
-        if hit is not None:
+        if hit is not None and hit[1].entity is not None:
             return hit[1]
         sub = self.subject((pa, pb))
         if sub is None:
             return None
         entity, _how = self.resolver.speaker(text[sub[0]:sub[1]], sub)
-        return Speaker(text[sub[0]:sub[1]], sub, entity)
+        # only a person or body the article names takes an unattributed quotation
+        return Speaker(text[sub[0]:sub[1]], sub, entity) if entity is not None else None
 
     def first_speaker(self, found: list[tuple[engine.Match, Span | None]]) -> tuple[engine.Match, "Speaker"] | None:
         for m, window in found:

@@ -11,6 +11,7 @@ import regex
 
 from . import engine
 from .article import Article
+from .lexicon import role_on
 from .model import Entity, Mention, Span, Yield
 from .packs import RuleSet
 
@@ -276,6 +277,7 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
             return engine.Match(m.rule, at, m.end, groups)
         return m
 
+    known = [rules.lexicon(n) for n in sorted({r.set["people"] for r in stage if r.set.get("people")})]
     for m in engine.run_stage(run, stage, text, start, emit="person", keep=valid, sentences=article.sentences):
         name = names.person(m.get("name") or "") or ""
         honorific = m.get("honorific")
@@ -285,6 +287,12 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
             hon_title = entry.get("title") if entry else None
         title = names.title(m.get("title"), m.get("modifier")) or hon_title
         country = names.country(m.get("country"), m.get("country_of"))
+        entry = next((e for lex in known if (e := lex.get(name))), None)
+        if entry:  # a person the region's lexicon knows: its spelling, and the role held on the article's date
+            name = entry["text"]
+            role = role_on(entry, article.date) or {}
+            title = title or role.get("title")
+            country = country or role.get("country") or entry.get("country")
         span = m.span_of("name") or (m.start, m.end)
         mention = Mention("person", name, span, m.rule.id, title, country)
         if m.rule.set.get("role_from") == "subject":

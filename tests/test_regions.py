@@ -173,8 +173,6 @@ def test_a_known_persons_role_follows_the_article_date(region) -> None:
     assert role_on(raisi, "2024-10-01") is None
 
 
-@pytest.mark.xfail(strict=True, reason="summarizer/entities.py does not yet read people lexicons "
-                   "(set: {people: ...}); remove this mark once it does")
 def test_a_known_person_is_reported_by_canonical_name_and_dated_role(region) -> None:
     art = from_text("date 2024-10-01\n\nPezeshkiyan flew to New York on Monday.", "ny.txt", {})
     people = region["middle-east"].analyze(art).entities.people
