@@ -67,7 +67,9 @@ class _Names:
     def person(self, raw: str) -> str | None:
         """The cleaned name, or None. Leading capitalised function words ("But David Frost") are
         trimmed; a name repeated back ("Saad Hariri Hariri Saad") is cut at the repetition."""
-        name = " ".join(raw.split()).strip(" ,.;:")
+        name = " ".join(raw.split()).strip(" ,;:")
+        if name.endswith(".") and not name.endswith(("Jr.", "Sr.")) and not regex.search(r"\b\p{Lu}\.$", name):
+            name = name[:-1]
         name = _POSSESSIVE.sub("", name) if name.endswith(("'s", "’s")) else name
         tokens = name.split()
         honorifics = self.lex.get("honorific")
@@ -216,6 +218,9 @@ def _surname_mentions(article: Article, people: list[Entity], taken: list[Span])
         p.mentions.sort()
 
 
+_ORG_LEADING = {"The", "In", "On", "At", "By", "For", "From", "With", "As", "After", "Before", "During", "Under",
+                "Over", "Separately", "Meanwhile", "And", "But", "Or", "Also", "If", "When", "While", "Since",
+                "Both", "Its", "Their", "His", "Her", "Our", "A", "An", "This", "That", "Last", "Next"}
 _ORG_STOP = {"of", "the", "and", "for", "de", "du", "la", "&"}
 
 
@@ -312,8 +317,13 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
     orgs: dict[str, Entity] = {}
     for m in engine.run_stage(run, stage, text, start, emit="organization"):
         raw = " ".join((m.get("name") or "").split())
-        if raw.startswith("The "):
-            raw = raw[4:]
+        words = raw.split()
+        while len(words) > 1 and words[0] in _ORG_LEADING:
+            words.pop(0)  # "In American Stock Exchange composite trading": the name starts after "In"
+        based = [i for i, w in enumerate(words[:-1]) if w.endswith("-based")]
+        if based:  # "San Francisco-based 1st Nationwide Bank"
+            words = words[based[-1] + 1:]
+        raw = " ".join(words)
         span = m.span_of("name") or (m.start, m.end)
         if any(a <= span[0] and span[1] <= b for a, b in person_spans):
             continue
