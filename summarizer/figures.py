@@ -87,7 +87,7 @@ def _singular(word: str) -> str:
         return w[:-3] + "y"
     if w.endswith(("sses", "xes", "ches", "shes")):
         return w[:-2]
-    if w.endswith("s") and not w.endswith("ss") and len(w) > 2:
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 2:
         return w[:-1]
     return w
 
@@ -103,6 +103,9 @@ def _unit(m: engine.Match, rules: RuleSet) -> str | None:
     if raw:
         if raw.casefold() in rules.lexicon("not_count_noun"):
             return None
+        irregular = rules.lexicon("irregular_plural").get(raw)
+        if irregular:
+            return str(irregular.get("unit") or irregular["text"])
         return _singular(raw.casefold() if not raw[0].isupper() else raw)
     return None
 
