@@ -8,8 +8,6 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from summarizer import batch
 from summarizer.cli import main
 
@@ -220,3 +218,13 @@ def test_the_feeder_never_runs_more_than_its_window_ahead():
     worker.join(2)
     assert taken == [0, 1, 2, 3]
     stop.set()
+
+
+def test_a_jsonl_line_that_is_not_utf8_fails_alone(tmp_path):
+    source = tmp_path / "feed.jsonl"
+    source.write_bytes(b'{"id": "n1", "text": "The port opened."}\n{"id": "n2", "text": "Caf\xe9"}\n'
+                       b'{"id": "n3", "text": "The port closed."}\n')
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--out", str(out)]) == 1
+    assert ids(out) == ["n1", f"{source}:2", "n3"]
+    assert "invalid UTF-8" in records(out)[1]["error"]
