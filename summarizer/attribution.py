@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from . import engine
+from . import engine, patterns
 from .article import Article
 from .entities import Entities
 from .model import Entity, Span, Yield
@@ -21,9 +21,10 @@ from .packs import RuleSet
 from .quotes import Quote, scan
 from .resolve import Resolver
 
-_SENTENCE_END = regex.compile(r"[.!?…]['\"’”»)]*\s*$")
+_SENTENCE_END = patterns.compile(r"[.!?…]['\"’”»)]*\s*$")
 _MAX_AFTER = 260
-_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&/]*")
+_MAX_BEFORE = 400  # an attribution sits close to its quote; a cap keeps nested quotes from going quadratic
+_TOKEN = patterns.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&/]*")
 _PRONOUNS = {"he", "she", "they", "it", "i", "we", "you"}
 # Words that open a speaker phrase without being part of the speaker: "Later she", "But Smith".
 _LEADING = {"but", "and", "yet", "so", "still", "later", "earlier", "then", "now", "meanwhile",
@@ -66,6 +67,7 @@ def _windows(article: Article, quotes: list[Quote], i: int, kept: set[int]) -> t
         prev_end = (prev.close_span or prev.span)[1]
         if prev_end <= open_start:
             before_a = max(before_a, prev_end)
+    before_a = max(before_a, open_start - _MAX_BEFORE)
     before = (before_a, open_start)
     if q.close_span is None:
         return None, before

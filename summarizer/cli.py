@@ -82,7 +82,9 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return _each_article(args, handle)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extras: bool = True) -> argparse.ArgumentParser:
+    """The full parser; `extras=False` leaves out the commands that live in other modules, which
+    `facts` and `brief` never need (importing them costs start-up time on every article)."""
     parser = argparse.ArgumentParser(
         prog="summarizer", description="Rule-based structured summaries of news articles.",
         epilog="Exit codes: 0 ok, 1 findings or failed articles, 2 usage, input or rule errors.")
@@ -103,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", metavar="FILE", help="render with your own Jinja template")
     p.set_defaults(func=cmd_brief)
 
-    for name in _EXTRA_COMMANDS:
+    for name in _EXTRA_COMMANDS if extras else ():
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -115,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    core_only = bool(words) and words[0] in ("facts", "brief") and not {"-h", "--help"} & set(words)
+    parser = build_parser(extras=not core_only)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

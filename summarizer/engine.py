@@ -1,6 +1,7 @@
 """Run compiled rules over text under a time limit, and resolve overlaps deterministically."""
 from __future__ import annotations
 
+import bisect
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -104,12 +105,15 @@ def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Matc
 def select(matches: Iterable[Match]) -> list[Match]:
     """Non-overlapping matches: longest first, then higher priority, then earlier rule; sorted by position."""
     chosen: list[Match] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the chosen spans, disjoint and sorted, so one bisect finds any overlap
+    ends: list[int] = []
     for m in sorted(matches, key=lambda m: (-m.length, -m.rule.priority, m.rule.index, m.start)):
-        if any(m.start < b and a < m.end for a, b in taken):
+        i = bisect.bisect_right(starts, m.start)
+        if (i and ends[i - 1] > m.start) or (i < len(starts) and starts[i] < m.end):
             continue
+        starts.insert(i, m.start)
+        ends.insert(i, m.end)
         chosen.append(m)
-        taken.append((m.start, m.end))
     return sorted(chosen, key=lambda m: (m.start, m.end))
 
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 
 import regex
 
-from . import engine
+from . import engine, patterns
 from .article import Article
 from .lexicon import role_on
 from .model import Entity, Mention, Span, Yield
 from .packs import RuleSet
 
-_POSSESSIVE = regex.compile(r"['’]s?$")
+_POSSESSIVE = patterns.compile(r"['’]s?$")
 
 
 @dataclass
@@ -133,11 +133,11 @@ class _Names:
         return None
 
 
-_INSTITUTION = regex.compile(
+_INSTITUTION = patterns.compile(
     r"\s+(?:of|at)\s+(?:the\s+)?(?:[\p{L}\-’']+\s+){0,5}(?:Hospital|University|College|School|Clinic|Institute|"
     r"Center|Centre|Company|Corporation|Bank|Agency|Foundation|Group|Council|Organi[sz]ation|Chambers?\s+of\s+Commerce|"
     r"Fund|Association|Federation|Authority|Committee|Commission|Party|Movement|Service|Department|Office|Board)\b.*$")
-_OF_THE = regex.compile(r"\s+(?:of|at)\s+the\s+.*$")
+_OF_THE = patterns.compile(r"\s+(?:of|at)\s+the\s+.*$")
 
 
 def _drop_institution(title: str) -> str:

@@ -20,6 +20,9 @@ class ArticleError(SummarizerError):
             where += f" (byte {offset})"
         super().__init__(f"{where}: {cause}")
 
+    def __reduce__(self):  # errors cross process boundaries in batch --jobs
+        return (type(self), (self.source, self.cause, self.line, self.offset))
+
 
 class RuleError(SummarizerError):
     """A rule pack that cannot be loaded: names the file, line and rule id before anything runs."""
@@ -30,6 +33,9 @@ class RuleError(SummarizerError):
         if rule_id:
             where += f": rule {rule_id}"
         super().__init__(f"{where}: {cause}")
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.cause, self.line, self.rule_id))
 
 
 class TemplateError(SummarizerError):

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import regex
+from . import patterns
 
 if TYPE_CHECKING:
     from .api import Analysis
 
 SCHEMA = "summarizer.factsheet/1"
-_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
+_WORD = patterns.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
 
 
 def _span(s) -> list[int]:

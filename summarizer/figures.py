@@ -5,24 +5,24 @@ from dataclasses import dataclass
 
 import regex
 
-from . import engine
+from . import engine, patterns
 from .article import Article
 from .model import Span, Yield
 from .packs import RuleSet
 
-_CHANGE_BEFORE = regex.compile(
+_CHANGE_BEFORE = patterns.compile(
     r"(?:(?P<measure>[\p{L}][\p{L}\s'’\-]{0,60}?)\s+)?(?P<change>\p{L}+)(?:\s+by)?(?:\s+(?:some|about|around|nearly|almost|more\s+than|over|just|roughly|up\s+to|an?\s+estimated))?\s*$")
-_PERIOD = regex.compile(r"\A[\s,]*(?:in|over|within|during|for)\s+(?:the\s+(?:past|last|first|next)\s+)?(?P<period>[\w\s\-]{1,20}?(?:days?|weeks?|months?|years?|quarters?))\b")
-_MEASURE_OF = regex.compile(r"\A\s+(?:of|in)\s+(?P<measure>(?:[\p{L}'’\-]+\s*){1,5}?)(?=[,.;]|\s+(?:in|to|from|by|at|for|on|and|which|that|than|last|this|next)\b|$)")
-_PERIOD_ONLY = regex.compile(r"(?:in|over|within|during|for|after|of)\s+(?:the\s+(?:past|last|first|next)\s+)?$", regex.IGNORECASE)
-_CONJUNCTION = regex.compile(r";|\b(?:and|but|while|whereas)\b")
-_CLAUSE_BREAK = regex.compile(r"[,;:()“”\"]|\b(?:and|but|while|that|which|as|after|when|since|because)\b")
+_PERIOD = patterns.compile(r"\A[\s,]*(?:in|over|within|during|for)\s+(?:the\s+(?:past|last|first|next)\s+)?(?P<period>[\w\s\-]{1,20}?(?:days?|weeks?|months?|years?|quarters?))\b")
+_MEASURE_OF = patterns.compile(r"\A\s+(?:of|in)\s+(?P<measure>(?:[\p{L}'’\-]+\s*){1,5}?)(?=[,.;]|\s+(?:in|to|from|by|at|for|on|and|which|that|than|last|this|next)\b|$)")
+_PERIOD_ONLY = patterns.compile(r"(?:in|over|within|during|for|after|of)\s+(?:the\s+(?:past|last|first|next)\s+)?$", regex.IGNORECASE)
+_CONJUNCTION = patterns.compile(r";|\b(?:and|but|while|whereas)\b")
+_CLAUSE_BREAK = patterns.compile(r"[,;:()“”\"]|\b(?:and|but|while|that|which|as|after|when|since|because)\b")
 
 
-_LEADING_NOISE = regex.compile(
+_LEADING_NOISE = patterns.compile(
     r"^(?:.*\b(?:said|says|told|added|noted|reported|announced|showed|shows|expects?|expected|estimated)\s+(?:that\s+)?)",
     regex.IGNORECASE)
-_TRAILING_AUX = regex.compile(
+_TRAILING_AUX = patterns.compile(
     r"(?:\s+(?:would|will|could|may|might|should|to|has|have|had|is|are|was|were|be|been|also|already|further))+$",
     regex.IGNORECASE)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import regex
 
+from . import patterns
 from .errors import RuleError
 
 
@@ -145,7 +146,7 @@ class Lexicon:
 # ---------------------------------------------------------------------------------------------
 # Date-bounded roles (known_person entries)
 
-_ISO_PART = regex.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_ISO_PART = patterns.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 def _check_roles(name: str, surface: str, roles: Any, path: str, line: int | None) -> None:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import regex
 from typing import Any
 
-from . import engine
+import regex
+
+from . import engine, patterns
 from .article import Article
 from .entities import Entities
 from .model import Entity, Span, Yield
@@ -59,7 +59,7 @@ def _place_name(raw: str | None, rules: RuleSet) -> str | None:
     return raw
 
 
-_CALENDAR = regex.compile(r"^\d{4}-(?:\d{2}|W\d{2})")  # a day, a month or a week: a year is too coarse for a meeting
+_CALENDAR = patterns.compile(r"^\d{4}-(?:\d{2}|W\d{2})")  # a day, a month or a week: a year is too coarse for a meeting
 
 
 def _date_for(article: Article, m: engine.Match, dates: list) -> tuple[str | None, str | None]:

@@ -65,6 +65,31 @@ class Example:
     path: str | None = None  # the file the example was written in (a replaced rule keeps the base's)
 
 
+class LazyPattern:
+    """A compiled pattern that the on-disk cache stores pickled and unpickles only when first used,
+    so that start-up pays only for the rules an article reaches."""
+
+    __slots__ = ("_pattern", "_blob")
+
+    def __init__(self, pattern: Any) -> None:
+        self._pattern, self._blob = pattern, None
+
+    def _get(self) -> Any:
+        if self._pattern is None:
+            self._pattern = pickle.loads(self._blob)  # noqa: S301 - our own cache, see build()
+            self._blob = None
+        return self._pattern
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+    def __getstate__(self) -> bytes:
+        return self._blob if self._pattern is None else pickle.dumps(self._pattern, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __setstate__(self, blob: bytes) -> None:
+        self._pattern, self._blob = None, blob
+
+
 @dataclass
 class Rule:
     """One pattern rule, as loaded and (once the pack is built) compiled."""
@@ -200,15 +225,23 @@ def _read_pack(folder: Path) -> _PackFiles:
     return _PackFiles(str(head.get("name") or folder.name), folder, _extends_of(head, manifest), docs)
 
 
-def _resolve_pack_ref(ref: str, relative_to: Path) -> Path:
-    """`extends: core` names a shipped pack or region; a path names a folder (relative to the pack)."""
+def _resolve_pack_ref(ref: str, relative_to: Path, given: tuple[Path, ...] = ()) -> Path:
+    """`extends: core` names a shipped pack or region; a path names a folder inside the pack or one
+    the user gave with --rules. Nothing else: a rule pack is data and must not make the program read
+    files anywhere it likes."""
     root = _packs_root()
     for candidate in (root / ref, root / "regions" / ref):
         if (candidate / "pack.yaml").is_file():
             return candidate
     path = (relative_to / ref).resolve()
     if path.is_dir():
-        return path
+        inside = path == relative_to.resolve() or relative_to.resolve() in path.parents
+        if inside or path in given:
+            return path
+        manifest = relative_to / "pack.yaml"
+        raise RuleError(str(manifest), f"extends {ref!r}, a folder outside this pack; extend a shipped pack "
+                        "by name, a folder inside the pack, or pass the folder with --rules first",
+                        _node_line(manifest, ("extends",)))
     known = ", ".join(["core", *shipped_regions()])
     manifest = relative_to / "pack.yaml"
     raise RuleError(str(manifest), f"extends unknown pack {ref!r}; name one of {known}, or a folder "
@@ -219,6 +252,7 @@ def _pack_order(user_packs: list[Path], region: str | None) -> list[Path]:
     """Every pack folder to merge, each after the packs it extends (core first), each once."""
     root = _packs_root()
     order: list[Path] = []
+    given = tuple(Path(p).resolve() for p in user_packs)
 
     def visit(folder: Path, stack: tuple[Path, ...] = ()) -> None:
         folder = folder.resolve()
@@ -230,7 +264,7 @@ def _pack_order(user_packs: list[Path], region: str | None) -> list[Path]:
             return
         head, manifest = _read_manifest(folder)
         for ref in _extends_of(head, manifest):
-            visit(_resolve_pack_ref(ref, folder), (*stack, folder))
+            visit(_resolve_pack_ref(ref, folder, given), (*stack, folder))
         order.append(folder)
 
     visit(root / "core")
@@ -541,12 +575,12 @@ def _compile(rule: Rule, lexicons: dict[str, Lexicon], macros: dict[str, str]) -
     for name in rule.flags:
         flags |= FLAG_NAMES[name]
     try:
-        rule.compiled = regex.compile(source, flags)
+        rule.compiled = LazyPattern(regex.compile(source, flags))
     except regex.error as exc:
         raise RuleError(rule.path, f"pattern is not a valid regular expression: {exc}", rule.line, rule.id) from None
     if rule.trigger:
         try:
-            rule.trigger_compiled = regex.compile(expand(rule.trigger, lexicons, macros), flags)
+            rule.trigger_compiled = LazyPattern(regex.compile(expand(rule.trigger, lexicons, macros), flags))
         except KeyError as exc:
             raise RuleError(rule.path, f"trigger refers to unknown lexicon or macro {{{exc.args[0]}}}",
                             rule.line, rule.id) from None

@@ -75,6 +75,11 @@ def _render(name: str, path: str | None, **context: Any) -> str:
                             "the README") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{path or name}: {exc}") from None
+    except (OverflowError, MemoryError, RecursionError) as exc:
+        raise TemplateError(f"{path or name}: refused: the template asked for too much ({exc})") from None
+    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as exc:
+        raise TemplateError(f"{path or name}: the template failed while rendering: "
+                            f"{type(exc).__name__}: {exc}") from None
 
 
 def validate(sheet: Any, source: str) -> None:

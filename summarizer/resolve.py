@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from . import patterns
 from .entities import Entities
 from .model import Entity, Span
 from .packs import RuleSet
@@ -18,15 +19,15 @@ from .packs import RuleSet
 if TYPE_CHECKING:
     from .article import Article
 
-_PRONOUN = regex.compile(r"^(?:he|she|they|him|her|his|it)$", regex.IGNORECASE)
-_FIRST_PERSON = regex.compile(r"^(?:i|we|me|us|you)$", regex.IGNORECASE)
-_WORD = regex.compile(r"[\p{L}][\p{L}\-’']*")
+_PRONOUN = patterns.compile(r"^(?:he|she|they|him|her|his|it)$", regex.IGNORECASE)
+_FIRST_PERSON = patterns.compile(r"^(?:i|we|me|us|you)$", regex.IGNORECASE)
+_WORD = patterns.compile(r"[\p{L}][\p{L}\-’']*")
 _NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4}
 _GENDER_OF_PRONOUN = {"he": "m", "him": "m", "his": "m", "himself": "m",
                       "she": "f", "her": "f", "hers": "f", "herself": "f"}
-_MALE_BEFORE = regex.compile(r"(?:^|[^\p{L}])(?:Mr\.?|Sir|Lord|King|Prince|Sheikh|Father|Brother)\s+$")
-_FEMALE_BEFORE = regex.compile(r"(?:^|[^\p{L}])(?:Mrs\.?|Ms\.?|Miss|Madam|Mme\.?|Dame|Lady|Queen|Princess|Sister)\s+$")
-_PRONOUN_TOKEN = regex.compile(r"(?<![\p{L}])(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]erself)(?![\p{L}’'])")
+_MALE_BEFORE = patterns.compile(r"(?:^|[^\p{L}])(?:Mr\.?|Sir|Lord|King|Prince|Sheikh|Father|Brother)\s+$")
+_FEMALE_BEFORE = patterns.compile(r"(?:^|[^\p{L}])(?:Mrs\.?|Ms\.?|Miss|Madam|Mme\.?|Dame|Lady|Queen|Princess|Sister)\s+$")
+_PRONOUN_TOKEN = patterns.compile(r"(?<![\p{L}])(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]erself)(?![\p{L}’'])")
 
 
 def mentions_in(ents: Entities, span: Span, kind: str) -> list[Entity]:

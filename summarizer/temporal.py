@@ -30,7 +30,7 @@ from typing import Any
 
 import regex
 
-from . import engine
+from . import engine, patterns
 from .article import Article
 from .packs import RuleSet
 
@@ -55,21 +55,21 @@ class DateFact:
 # ---------------------------------------------------------------------------------------------
 # Tense of the sentence around a date
 
-_FUTURE = regex.compile(
+_FUTURE = patterns.compile(
     r"(?i)\b(?:will|won't|wo\s+n't|shall|would|might|'ll|(?:is|are|was|were)\s+to|plans?\s+to|"
     r"planned|planning|(?:is|are|has|have)\s+(?:planned|scheduled|expected|set|due|slated)|"
     r"scheduled\s+(?:to|for)|expected\s+to|expects?\s+to|set\s+to|due\s+to|going\s+to|upcoming|"
     r"intends?\s+to|aims?\s+to|hopes?\s+to|next|later\s+this|to\s+be|as\s+soon\s+as)\b")
 # a deadline word just before the date: "payable Dec. 1", "until Friday", "extended to Nov. 6"
-_DEADLINE = regex.compile(
+_DEADLINE = patterns.compile(
     r"(?i)\b(?:by|until|till|payable|effective|expires?|expiring|of\s+record|record|due|"
     r"extended\s+(?:\w+\s+){0,3}to|starting|beginning)\s+(?:on\s+)?$")
 _NOT_PAST = r"(?<!\b(?:be|being|is|are|will|would|to)\s+(?:\w+ly\s+)?)"
-_PAST = regex.compile(
+_PAST = patterns.compile(
     r"\b" + _NOT_PAST + r"(?:said|was|were|had|did|met|told|made|went|came|took|gave|began|rose|fell|led|"
     r"left|won|lost|held|paid|sold|bought|saw|got|became|ago|earlier)\b")
 # regular past forms are weaker cues: many -ed words are adjectives (preferred shares)
-_PAST_ED = regex.compile(
+_PAST_ED = patterns.compile(
     r"\b" + _NOT_PAST + r"(?!(?:ne|inde|spe|procee|succee|fe|see|bree|excee|bas|us|nak|sh|w|r|schedul|"
     r"expect|plann|slat|propos|prefer+|relat|unit|limit|bill|interest|restrict|fix|mix|red)ed\b)[a-z]{2,}ed\b")
 _ED_PENALTY = 20
@@ -437,7 +437,7 @@ def normalise(fields: dict[str, Any], ctx: _Ctx) -> tuple[str | None, str]:
 
 # ---------------------------------------------------------------------------------------------
 
-_PREP = regex.compile(r"(?i)\b(?:on|in|at|by|since|until|till|during|from|for|before|after|through|as\s+of|"
+_PREP = patterns.compile(r"(?i)\b(?:on|in|at|by|since|until|till|during|from|for|before|after|through|as\s+of|"
                       r"as\s+early\s+as|no\s+later\s+than)\s+$")
 
 
@@ -467,7 +467,7 @@ def fact_of(match: engine.Match, article: Article, ruleset: RuleSet) -> DateFact
                     grain=grain, text_with_prep=with_prep, tense=tense)
 
 
-_CALENDAR = regex.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_CALENDAR = patterns.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
 

@@ -1,6 +1,7 @@
 """Safe YAML loading that remembers the line of every mapping, for error messages."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,13 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> str:
     return loader.construct_scalar(node)
 
 
+# YAML 1.1 reads on/off/yes/no as booleans, which turns the word "on" in a lexicon into True;
+# here, as in YAML 1.2, only true and false are booleans.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()}
+_LineLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                  list("tTfF"))
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 

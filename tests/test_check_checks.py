@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from test_check_helpers import DATA, run_cli
 
 

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from test_check_helpers import DATA, run_cli
 
 

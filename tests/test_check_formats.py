@@ -7,7 +7,6 @@ from xml.etree import ElementTree as ET
 
 import jsonschema
 import pytest
-
 from test_check_helpers import DATA, run_cli
 
 ARTICLES = ("missing-date.md", "unattributed.md", "good.md")

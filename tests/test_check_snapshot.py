@@ -5,9 +5,9 @@ import json
 import shutil
 
 import pytest
+from test_check_helpers import DATA, run_cli
 
 from summarizer.checks.snapshot import differences
-from test_check_helpers import DATA, run_cli
 
 
 @pytest.fixture(autouse=True)

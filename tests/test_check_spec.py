@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_check_helpers import DATA, run_cli
 
 from summarizer.checks import values
 from summarizer.checks.spec import CheckError, load_checks, load_file, shipped_dir
-from test_check_helpers import DATA, run_cli
 
 
 @pytest.fixture(autouse=True)

@@ -144,7 +144,7 @@ def test_a_renamed_rule_answers_to_its_old_id_with_a_warning(tmp_path: Path) -> 
         "stage: figures", "stage: figures\n    aliases: [figures.cod]"), name="base")
     user = pack(tmp_path, "rules:\n  replace:\n    - {id: figures.cod, priority: 4}\n",
                 manifest="extends: ../base\n")
-    ruleset = packs.build([user])
+    ruleset = packs.build([base, user])
     assert ruleset.rule("figures.cod").id == "figures.fish-catch"
     assert ruleset.rule("figures.fish-catch").priority == 4
     assert any("'figures.cod' was renamed to 'figures.fish-catch'" in w and "rules.yaml:3" in w
@@ -234,7 +234,7 @@ def test_packs_that_extend_each_other_in_a_loop_are_an_error(tmp_path: Path) -> 
     pack(tmp_path, "lexicons: {}\n", name="a", manifest="extends: ../b\n")
     b = pack(tmp_path, "lexicons: {}\n", name="b", manifest="extends: ../a\n")
     with pytest.raises(RuleError, match="loop"):
-        packs.build([b])
+        packs.build([tmp_path / "a", b])
 
 
 def test_extends_belongs_in_the_manifest_only(tmp_path: Path) -> None:
@@ -272,9 +272,9 @@ def test_a_second_build_of_the_same_files_comes_from_the_cache(tmp_path: Path, m
 def test_editing_a_pack_reached_through_extends_rebuilds_the_cached_set(tmp_path: Path) -> None:
     base = pack(tmp_path, "lexicons:\n  title+: [Harbour Master]\n", name="base")
     user = pack(tmp_path, "lexicons:\n  title+: [Lock Keeper]\n", manifest="extends: ../base\n")
-    assert "Harbour Master" in packs.build([user]).lexicon("title")
+    assert "Harbour Master" in packs.build([base, user]).lexicon("title")
     write(base, "rules.yaml", "lexicons:\n  title+: [Pier Master, Dock Warden]\n")
-    rebuilt = packs.build([user]).lexicon("title")
+    rebuilt = packs.build([base, user]).lexicon("title")
     assert "Dock Warden" in rebuilt and "Harbour Master" not in rebuilt
 
 

@@ -100,7 +100,7 @@ def test_using_a_renamed_id_warns_on_stderr_only(tmp_path: Path, capsys) -> None
     user.mkdir()
     (user / "pack.yaml").write_text("extends: ../fish\n", encoding="utf-8")
     (user / "more.yaml").write_text("rules:\n  replace:\n    - {id: figures.cod, priority: 41}\n", encoding="utf-8")
-    code, out, err = run(capsys, "rules", "list", "--rules", str(user))
+    code, out, err = run(capsys, "rules", "list", "--rules", str(base), "--rules", str(user))
     assert code == 0 and base.is_dir()
     assert "'figures.cod' was renamed to 'figures.fish-catch'" in err and "more.yaml:3" in err
     assert "was renamed" not in out

@@ -84,6 +84,7 @@ class Report:
 def today_from(value: str | None) -> dt.date:
     """--today, else SUMMARIZER_TODAY, else the clock: tests and reproducible CI pin it."""
     import os
+
     from .values import parse_iso_date
     text = value or os.environ.get("SUMMARIZER_TODAY")
     if not text:
