@@ -193,7 +193,7 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[
 # ---------------------------------------------------------------------------------------------
 
 
-def _from_record(record: Any, source: str, line: int | None = None) -> Article:
+def from_record(record: Any, source: str, line: int | None = None) -> Article:
     if not isinstance(record, dict):
         raise ArticleError(source, "a JSON article must be an object with a \"text\" field", line=line)
     text = record.get("text", record.get("body"))
@@ -206,6 +206,32 @@ def _from_record(record: Any, source: str, line: int | None = None) -> Article:
     if not meta.get("id"):
         article.id = label
     return article
+
+
+def iter_jsonl(path: str) -> Iterator[tuple[Article | ArticleError, int]]:
+    """A JSONL file line by line, so a file of millions of articles is never held in memory at once.
+
+    Lines split on \\n only (a raw U+2028 inside a JSON string is legal); a line that is not UTF-8
+    or not JSON is an error record of its own and the other lines still load.
+    """
+    offset = 0
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            start, offset = offset, offset + len(raw)
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                yield from_record(json.loads(line), path, number), len(raw)
+            except UnicodeDecodeError as exc:
+                yield ArticleError(path, f"invalid UTF-8 ({exc.reason}, byte 0x{raw[exc.start]:02x}); convert the "
+                                   "file to UTF-8, e.g. with iconv -f latin1 -t utf-8", line=number,
+                                   offset=start + exc.start), len(raw)
+            except json.JSONDecodeError as exc:
+                yield ArticleError(path, f"invalid JSON ({exc.msg} at column {exc.colno}); each line must be "
+                                   "one JSON object", line=number), len(raw)
+            except ArticleError as exc:
+                yield exc, len(raw)
 
 
 def load_bytes(data: bytes, source: str) -> Iterator[Article | ArticleError]:
@@ -222,7 +248,7 @@ def load_bytes(data: bytes, source: str) -> Iterator[Article | ArticleError]:
             if not line.strip():
                 continue
             try:
-                yield _from_record(json.loads(line), source, number)
+                yield from_record(json.loads(line), source, number)
             except json.JSONDecodeError as exc:
                 yield ArticleError(source, f"invalid JSON ({exc.msg} at column {exc.colno}); "
                                    "each line must be one JSON object", line=number)
@@ -239,7 +265,7 @@ def load_bytes(data: bytes, source: str) -> Iterator[Article | ArticleError]:
         records = record if isinstance(record, list) else [record]
         for i, item in enumerate(records):
             try:
-                yield _from_record(item, source if len(records) == 1 else f"{source}[{i}]")
+                yield from_record(item, source if len(records) == 1 else f"{source}[{i}]")
             except ArticleError as exc:
                 yield exc
         return
@@ -284,6 +310,9 @@ def load_inputs(inputs: list[str]) -> Iterator[Article | ArticleError]:
             continue
         if item == "-":
             yield from load_bytes(sys.stdin.buffer.read(), "<stdin>")
+            continue
+        if Path(item).suffix.lower() in (".jsonl", ".ndjson"):
+            yield from (article for article, _ in iter_jsonl(item))
             continue
         try:
             data = Path(item).read_bytes()

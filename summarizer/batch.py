@@ -214,43 +214,16 @@ def process(item: tuple[Any, int]) -> Outcome:
     return Outcome(art.id, art.source, _error_record(art.id, art.source, f"{art.source}: {message}"), True, weight)
 
 
-def _jsonl_lines(path: str) -> Iterator[tuple[Any, int]]:
-    """A JSONL file line by line, so a file of millions of articles is never held in memory at once.
-
-    Lines split on \\n only (a raw U+2028 inside a JSON string is legal); a line that is not UTF-8
-    or not JSON is an error record of its own and the other lines still load.
-    """
-    from .article import _from_record
-    offset = 0
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, 1):
-            start, offset = offset, offset + len(raw)
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                yield _from_record(json.loads(line), path, number), len(raw)
-            except UnicodeDecodeError as exc:
-                yield ArticleError(path, f"invalid UTF-8 ({exc.reason}, byte 0x{raw[exc.start]:02x}); convert the "
-                                   "file to UTF-8, e.g. with iconv -f latin1 -t utf-8", line=number,
-                                   offset=start + exc.start), len(raw)
-            except json.JSONDecodeError as exc:
-                yield ArticleError(path, f"invalid JSON ({exc.msg} at column {exc.colno}); each line must be "
-                                   "one JSON object", line=number), len(raw)
-            except ArticleError as exc:
-                yield exc, len(raw)
-
-
 def _weighted(inputs: list[str]) -> Iterator[tuple[Any, int]]:
     """Articles and load errors with the input bytes each stands for (a file's bytes are shared out)."""
-    from .article import expand_inputs, load_bytes
+    from .article import expand_inputs, iter_jsonl, load_bytes
     for item in expand_inputs(inputs):
         if isinstance(item, ArticleError):
             yield item, 0
             continue
         if item != "-" and Path(item).suffix.lower() in JSONL_SUFFIXES:
             try:
-                yield from _jsonl_lines(item)
+                yield from iter_jsonl(item)
             except OSError as exc:
                 yield ArticleError(item, f"cannot read: {exc.strerror or exc}"), 0
             continue
