@@ -19,7 +19,7 @@ from typing import Any, Iterable
 import regex
 import yaml
 
-from . import yamlsrc
+from . import patterns, yamlsrc
 from .errors import RuleError
 from .lexicon import Lexicon
 
@@ -611,9 +611,8 @@ def _cache_file(folders: list[Path], region: str | None) -> Path | None:
                 return None
             digest.update(f"|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
         code = []
-    base = os.environ.get("SUMMARIZER_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "summarizer")
-    return Path(base) / f"rules-{digest.hexdigest()[:32]}.pickle"
+    folder = patterns.cache_dir()
+    return folder / f"rules-{digest.hexdigest()[:32]}.pickle" if folder else None
 
 
 def build(user_packs: Iterable[str | os.PathLike] = (), region: str | None = None) -> RuleSet:
@@ -626,24 +625,12 @@ def build(user_packs: Iterable[str | os.PathLike] = (), region: str | None = Non
     user_list = [Path(p) for p in user_packs]
     order = _pack_order(user_list, region)
     cache = _cache_file(order, region)
-    if cache is not None and cache.is_file():
-        try:
-            with cache.open("rb") as fh:
-                cached = pickle.load(fh)  # noqa: S301 - our own cache file, written below
-            if isinstance(cached, RuleSet):
-                return cached
-        except Exception:  # a stale or truncated cache is rebuilt
-            pass
+    cached = patterns.read_pickle(cache) if cache is not None else None
+    if isinstance(cached, RuleSet):
+        return cached
     ruleset = _build(order)
     if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(ruleset, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache)
-        except OSError:
-            pass  # a read-only home still works, only slower
+        patterns.write_pickle(cache, ruleset)
     return ruleset
 
 

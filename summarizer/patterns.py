@@ -36,31 +36,38 @@ def _file() -> Path | None:
     return folder / f"patterns-{__version__}-{regex.__version__}.pickle"
 
 
-def _load() -> dict[tuple[str, int], Any]:
-    path = _file()
-    if path is not None and path.is_file():
-        try:
-            with path.open("rb") as fh:
-                data = pickle.load(fh)  # noqa: S301 - written only by _save below
-            if isinstance(data, dict):
-                return data
-        except Exception:  # a truncated or stale cache is rebuilt
-            pass
-    return {}
+def read_pickle(path: Path | None) -> Any:
+    """What write_pickle stored at path, or None when it is missing, stale or truncated."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - only files write_pickle made, in our own cache folder
+    except Exception:  # a stale or truncated cache is rebuilt
+        return None
 
 
-def _save() -> None:
-    path = _file()
-    if not _dirty or path is None or _cache is None:
-        return
+def write_pickle(path: Path, value: Any) -> None:
+    """Atomically (a reader never sees half a file); a read-only cache folder only costs speed."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
-            pickle.dump(_cache, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def _load() -> dict[tuple[str, int], Any]:
+    data = read_pickle(_file())
+    return data if isinstance(data, dict) else {}
+
+
+def _save() -> None:
+    path = _file()
+    if _dirty and path is not None and _cache is not None:
+        write_pickle(path, _cache)
 
 
 def compile(pattern: str, flags: int = 0) -> Any:  # noqa: A001 - mirrors regex.compile
