@@ -9,16 +9,14 @@ losing facts in production.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import pickle
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import regex
-import yaml
-
 from . import patterns, yamlsrc
 from .errors import RuleError
 from .lexicon import Lexicon
@@ -38,8 +36,8 @@ ORDERS = ("mdy", "dmy")  # numeric dates: month first (US) or day first (most of
 MANIFEST_KEYS = {"name", "extends", "description"}
 FILE_KEYS = {"lexicons", "macros", "rules", "checks"}
 _CACHE_FORMAT = 3  # bump when RuleSet, Rule or Lexicon change shape
-_REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Lu}
-_ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
+_REF = patterns.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Lu}
+_ID = patterns.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 
 
 def _packs_root() -> Path:
@@ -154,6 +152,7 @@ def _node_line(path: Path, keys: tuple[Any, ...]) -> int | None:
     (nodes only, nothing constructed) and walked.
     """
     try:
+        import yaml  # only when an error needs its line: PyYAML costs start-up time
         node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
@@ -190,7 +189,9 @@ def _read_manifest(folder: Path) -> tuple[dict, Path]:
     manifest = folder / "pack.yaml"
     head: dict = {}
     if manifest.is_file():
-        head = yamlsrc.load_file(manifest) or {}
+        st = manifest.stat()  # manifests are read on every run, so their parse is kept in the cache
+        head = patterns.remember(("manifest", str(manifest.resolve()), st.st_mtime_ns, st.st_size),
+                                 lambda: yamlsrc.load_file(manifest)) or {}
         if not isinstance(head, dict):
             raise RuleError(str(manifest), "pack.yaml must be a mapping (name:, extends:, ...)", 1)
     return head, manifest
@@ -601,7 +602,7 @@ def _cache_file(folders: list[Path], region: str | None) -> Path | None:
     if os.environ.get("SUMMARIZER_NO_CACHE"):
         return None
     from . import __version__
-    digest = hashlib.sha256(f"{_CACHE_FORMAT}|{__version__}|{regex.__version__}|{region}".encode())
+    parts = [f"{_CACHE_FORMAT}|{__version__}|{regex.__version__}|{region}"]
     code = [Path(__file__), Path(__file__).with_name("lexicon.py")]
     for folder in folders:
         for path in [*code, *sorted(Path(folder).rglob("*.yaml"))]:
@@ -609,10 +610,13 @@ def _cache_file(folders: list[Path], region: str | None) -> Path | None:
                 st = path.stat()
             except OSError:
                 return None
-            digest.update(f"|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
+            parts.append(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}")
         code = []
+    key = "\n".join(parts).encode()
+    # a cache key, not a security boundary: two CRCs make 64 bits, and zlib loads faster than hashlib
+    digest = f"{zlib.crc32(key):08x}{zlib.crc32(key[::-1]):08x}{len(key):x}"
     folder = patterns.cache_dir()
-    return folder / f"rules-{digest.hexdigest()[:32]}.pickle" if folder else None
+    return folder / f"rules-{digest}.pickle" if folder else None
 
 
 def build(user_packs: Iterable[str | os.PathLike] = (), region: str | None = None) -> RuleSet:

@@ -16,7 +16,7 @@ from typing import Any
 
 import regex
 
-_cache: dict[tuple[str, int], Any] | None = None
+_cache: dict[Any, Any] | None = None
 _dirty = False
 
 
@@ -59,7 +59,7 @@ def write_pickle(path: Path, value: Any) -> None:
         pass
 
 
-def _load() -> dict[tuple[str, int], Any]:
+def _load() -> dict[Any, Any]:
     data = read_pickle(_file())
     return data if isinstance(data, dict) else {}
 
@@ -70,15 +70,31 @@ def _save() -> None:
         write_pickle(path, _cache)
 
 
-def compile(pattern: str, flags: int = 0) -> Any:  # noqa: A001 - mirrors regex.compile
-    """regex.compile, from the cache when this pattern was compiled in an earlier run."""
-    global _cache, _dirty
+def _opened() -> dict[Any, Any]:
+    global _cache
     if _cache is None:
         _cache = _load()
         atexit.register(_save)
+    return _cache
+
+
+def compile(pattern: str, flags: int = 0) -> Any:  # noqa: A001 - mirrors regex.compile
+    """regex.compile, from the cache when this pattern was compiled in an earlier run."""
+    global _dirty
+    cache = _opened()
     key = (pattern, flags)
-    found = _cache.get(key)
+    found = cache.get(key)
     if found is None:
-        found = _cache[key] = regex.compile(pattern, flags)
+        found = cache[key] = regex.compile(pattern, flags)
         _dirty = True
     return found
+
+
+def remember(key: tuple, compute: Any) -> Any:
+    """compute(), kept between runs under key (which must change whenever the result would)."""
+    global _dirty
+    cache = _opened()
+    if key not in cache:
+        cache[key] = compute()
+        _dirty = True
+    return cache[key]
