@@ -54,11 +54,15 @@ class _Names:
 
     def __init__(self, rules: RuleSet) -> None:
         self.lex = rules.lexicons
-        self.stop = set()
+        self.stop = set()  # words that never stand in a name
+        self.role_words = set()  # words that end a name only after a known given name ("Stephen King")
         for name in ("not_name_word", "demonym", "title", "honorific", "speech_verb"):
+            target = self.role_words if name in ("title", "speech_verb", "honorific") else self.stop
             for surface in rules.lexicon(name):
                 if " " not in surface:
-                    self.stop.add(surface.casefold())
+                    target.add(surface.casefold())
+        self.role_words -= self.stop
+        self.given = rules.lexicon("given_name")
         self.places = rules.lexicon("country"), rules.lexicon("city"), rules.lexicon("region")
 
     def is_place(self, text: str) -> bool:
@@ -73,7 +77,8 @@ class _Names:
         name = _POSSESSIVE.sub("", name) if name.endswith(("'s", "’s")) else name
         tokens = name.split()
         honorifics = self.lex.get("honorific")
-        while tokens and (tokens[0].casefold() in self.stop or (honorifics is not None and tokens[0] in honorifics)):
+        while tokens and (tokens[0].casefold() in self.stop or tokens[0].casefold() in self.role_words
+                          or (honorifics is not None and tokens[0] in honorifics)):
             tokens.pop(0)
         for i, tok in enumerate(tokens):
             if tok in tokens[:i]:
@@ -84,8 +89,10 @@ class _Names:
                 break
         if not tokens:
             return None
-        for tok in tokens:
+        for i, tok in enumerate(tokens):
             if tok.casefold() in self.stop and tok not in ("Jr.", "Sr.", "Jr", "Sr"):
+                return None
+            if tok.casefold() in self.role_words and not (i == len(tokens) - 1 and i > 0 and tokens[0] in self.given):
                 return None
             if tok.isupper() and len(tok) > 1 and not tok.endswith("."):
                 return None  # an acronym, not a name
