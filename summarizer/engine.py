@@ -85,14 +85,23 @@ def find_all(run: Run, rule: Rule, text: str, pos: int = 0, endpos: int | None =
     return [Match(rule, m.start(), m.end(), _groups(m)) for m in found or [] if m.end() > m.start()]
 
 
+def _trigger_absent(rule: Rule, text: str, pos: int, endpos: int) -> bool:
+    """A rule read in a window (before or after a quotation) is tried only where its trigger occurs."""
+    return rule.trigger_compiled is not None and rule.trigger_compiled.search(text, pos, endpos) is None
+
+
 def match_at(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | None:
     """A match that starts exactly at pos (for rules read after a quotation)."""
+    if _trigger_absent(rule, text, pos, endpos):
+        return None
     m = _timed(run, rule, rule.compiled.match, text, pos, endpos)
     return Match(rule, m.start(), m.end(), _groups(m)) if m else None
 
 
 def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | None:
     """The leftmost match in text[pos:endpos] that ends exactly at endpos (rules read before a quotation)."""
+    if _trigger_absent(rule, text, pos, endpos):
+        return None
     def search(**kw):
         for m in rule.compiled.finditer(text, pos, endpos, overlapped=True, **kw):
             if m.end() == endpos:
