@@ -34,12 +34,12 @@ def make_summarizer(args: argparse.Namespace):
     return Summarizer(args.rules, region=args.region, timeout=args.timeout)
 
 
-def _each_article(args: argparse.Namespace, handle: Callable) -> int:
-    """Run handle(summarizer, article) on every input; report bad inputs and go on."""
+def each_article(summarizer, inputs: list[str], handle: Callable) -> int:
+    """Run handle(summarizer, article) on every input; report bad ones on stderr, go on, and
+    return how many failed."""
     from .article import load_inputs
-    summarizer = make_summarizer(args)
     failed = 0
-    for item in load_inputs(args.articles):
+    for item in load_inputs(inputs):
         if isinstance(item, ArticleError):
             _err(str(item))
             failed += 1
@@ -49,7 +49,11 @@ def _each_article(args: argparse.Namespace, handle: Callable) -> int:
         except SummarizerError as exc:
             _err(f"{item.source}: {exc}")
             failed += 1
-    return 2 if failed else 0
+    return failed
+
+
+def _each_article(args: argparse.Namespace, handle: Callable) -> int:
+    return 2 if each_article(make_summarizer(args), args.articles, handle) else 0
 
 
 def cmd_facts(args: argparse.Namespace) -> int:

@@ -149,42 +149,21 @@ def _explain_one(summarizer, art, out) -> None:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .article import load_inputs
-    from .errors import ArticleError, SummarizerError
+    from .cli import each_article
     summarizer = _summarizer(args)
     _warn(summarizer.ruleset(args.region))
-    failed = 0
-    for item in load_inputs(args.articles):
-        if isinstance(item, ArticleError):
-            print(f"summarizer: error: {item}", file=sys.stderr)
-            failed += 1
-            continue
-        try:
-            _explain_one(summarizer, item, sys.stdout)
-        except SummarizerError as exc:
-            print(f"summarizer: error: {item.source}: {exc}", file=sys.stderr)
-            failed += 1
+    failed = each_article(summarizer, args.articles, lambda s, art: _explain_one(s, art, sys.stdout))
     return 2 if failed else 0
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
-    from .article import load_inputs
-    from .errors import ArticleError, SummarizerError
+    from .cli import each_article
     summarizer = _summarizer(args, profile=True)
     ruleset = summarizer.ruleset(args.region)
     _warn(ruleset)
-    count = failed = 0
-    for item in load_inputs(args.articles):
-        if isinstance(item, ArticleError):
-            print(f"summarizer: error: {item}", file=sys.stderr)
-            failed += 1
-            continue
-        try:
-            summarizer.analyze(item)
-            count += 1
-        except SummarizerError as exc:
-            print(f"summarizer: error: {item.source}: {exc}", file=sys.stderr)
-            failed += 1
+    analysed: list[str] = []
+    failed = each_article(summarizer, args.articles, lambda s, art: (s.analyze(art), analysed.append(art.id)))
+    count = len(analysed)
     timings = sorted(summarizer.timings.items(), key=lambda kv: (-kv[1], kv[0]))
     total = sum(t for _, t in timings) or 1e-12
     if args.top:
