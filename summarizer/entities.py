@@ -322,6 +322,7 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
 
     person_spans = [s for p in out.people for s in p.mentions]
     orgs: dict[str, Entity] = {}
+    heads = rules.lexicon("org_head")
     for m in engine.run_stage(run, stage, text, start, emit="organization"):
         raw = " ".join((m.get("name") or "").split())
         words = raw.split()
@@ -330,7 +331,11 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
         based = [i for i, w in enumerate(words[:-1]) if w.endswith("-based")]
         if based:  # "San Francisco-based 1st Nationwide Bank"
             words = words[based[-1] + 1:]
+        if "The" in words[1:]:  # "FROM OLYMPICS The International Olympic Committee": a heading ran into it
+            words = words[words.index("The", 1) + 1:]
         raw = " ".join(words)
+        if len(words) == 1 and m.rule.id != "orgs.known" and raw in heads:
+            continue  # "the Post": a head word alone names nothing
         span = m.span_of("name") or (m.start, m.end)
         if any(a <= span[0] and span[1] <= b for a, b in person_spans):
             continue
