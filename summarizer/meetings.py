@@ -41,6 +41,15 @@ def _party(raw: str, span: Span, ents: Entities, describer: Describer) -> list[E
     return orgs[-1:]
 
 
+def _country_of_demonym(demonym: str, rules: RuleSet, ents: Entities) -> Entity | None:
+    entry = rules.lexicon("demonym").get(demonym)
+    if not entry:
+        return None
+    name = str(entry.get("country") or entry["text"])
+    found = next((p for p in ents.places if p.name == name), None)
+    return found or Entity(id=None, kind="place", name=name, rule="lexicon.demonym")  # type: ignore[arg-type]
+
+
 def _kind(rules: RuleSet, m: engine.Match) -> str:
     if m.rule.set.get("kind"):
         return str(m.rule.set["kind"])
@@ -108,6 +117,34 @@ def _known_place(name: str, rules: RuleSet) -> bool:
     return any(name in rules.lexicon(lex) for lex in ("country", "city", "region"))
 
 
+def _meeting(article: Article, m: engine.Match, unique: list[Entity], rules: RuleSet, ents: Entities,
+             dates: list, trace: list[Yield]) -> Meeting | None:
+    """The meeting one match tells of, with its date, place and whether it is planned."""
+    kind = _kind(rules, m)
+    if kind == "visit":
+        unique = [p for p in unique if p.kind == "person"][:1]  # a visit is a named person travelling
+    if not unique or (kind != "visit" and len(unique) < 2 and not m.span_of("org")):  # a group's summit: one name
+        return None
+    date, date_text = _date_for(article, m, dates)
+    planned = bool(m.get("modal"))
+    lead = _in_lead(article, ents, m.start)
+    defaulted = False
+    if date is None and not planned and lead and article.date:
+        date, defaulted = article.date, True  # the lead tells the day's news: undated, it happened that day
+    place = _place_name(m.get("place"), rules) or _place_in_sentence(article, m, ents)
+    if lead and ents.location and not planned and (place is None or not _known_place(place, rules)):
+        place = ents.location["text"]
+    meeting = Meeting(kind, unique, (m.start, m.end), m.rule.id, date, date_text, place, planned,
+                      {"date_default": defaulted})
+    fields: dict[str, Any] = {"participants": [p.name for p in unique], "kind": kind, "planned": planned}
+    if place:
+        fields["place"] = place
+    if date:
+        fields["date"] = date
+    trace.append(Yield(m.rule.id, "meeting", (m.start, m.end), fields))
+    return meeting
+
+
 def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entities, dates: list,
                   trace: list[Yield]) -> list[Meeting]:
     describer = Describer(rules)
@@ -121,36 +158,35 @@ def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entit
                 stops = [s[0] for s in (m.span_of("modal"), m.span_of("verb"), m.span_of("b")) if s]
                 if key == "a" and stops:  # "a new president, Masoud Pezeshkian, who ...": the apposition names them
                     span = (span[0], min(stops))
-                parts += _party(m.get(key) or "", span, ents, describer)
+                if key == m.rule.set.get("each"):  # every person and organisation it lists
+                    listed = [e for (a, b), e in ents.mentions if span[0] <= a and b <= span[1]]
+                    parts += [e for i, e in enumerate(listed) if e not in listed[:i]]
+                else:
+                    parts += _party(m.get(key) or "", span, ents, describer)
         if m.span_of("group"):
             parts += resolve_description(m.get("group") or "", m.span_of("group")[0], ents, describer)
+        if m.span_of("org"):
+            parts += mentions_in(ents, m.span_of("org"), "organization")[-1:]
+        for key in ("ca", "cb"):  # "French and Soviet ministers": the countries take part
+            if m.get(key):
+                country = _country_of_demonym(m.get(key) or "", rules, ents)
+                if country is not None:
+                    parts.append(country)
         unique: list[Entity] = []
         for p in parts:
             if p not in unique:
                 unique.append(p)
-        kind = _kind(rules, m)
-        if kind == "visit":
-            unique = [p for p in unique if p.kind == "person"][:1]  # a visit is a named person travelling
-        if not unique or (kind != "visit" and len(unique) < 2):
+        if m.rule.set.get("each") and m.span_of(m.rule.set["each"]) and len(unique) > 2:
+            # "with Alpha, Beta and Gamma": a meeting with each of them
+            first, others = unique[0], unique[1:]
+            for other in others:
+                meeting = _meeting(article, m, [first, other], rules, ents, dates, trace)
+                if meeting is not None:
+                    found.append(meeting)
             continue
-        date, date_text = _date_for(article, m, dates)
-        planned = bool(m.get("modal"))
-        lead = _in_lead(article, ents, m.start)
-        defaulted = False
-        if date is None and not planned and lead and article.date:
-            date, defaulted = article.date, True  # the lead tells the day's news: undated, it happened that day
-        place = _place_name(m.get("place"), rules) or _place_in_sentence(article, m, ents)
-        if lead and ents.location and not planned and (place is None or not _known_place(place, rules)):
-            place = ents.location["text"]
-        meeting = Meeting(kind, unique, (m.start, m.end), m.rule.id, date, date_text, place, planned,
-                          {"date_default": defaulted})
-        found.append(meeting)
-        fields: dict[str, Any] = {"participants": [p.name for p in unique], "kind": kind, "planned": planned}
-        if place:
-            fields["place"] = place
-        if date:
-            fields["date"] = date
-        trace.append(Yield(m.rule.id, "meeting", (m.start, m.end), fields))
+        meeting = _meeting(article, m, unique, rules, ents, dates, trace)
+        if meeting is not None:
+            found.append(meeting)
     return _merge(found)
 
 
