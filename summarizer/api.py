@@ -90,7 +90,9 @@ class Summarizer:
         statements = find_statements(art, rules, run, trace, ents)
         quotes = find_quotes(art, rules, run, trace, statements)
         attribute(art, quotes, ents, rules, run, trace)
-        meetings = find_meetings(art, rules, run, ents, dates, trace)
+        voices = [(q.span, q.speaker.get("ref")) for q in quotes if q.speaker] + \
+                 [(s.span, s.ref) for s in statements]
+        meetings = find_meetings(art, rules, run, ents, dates, trace, voices)
         figures = find_figures(art, rules, run, dates, trace)
         return Analysis(art, rules, region, ents, dates, quotes, statements, meetings, figures, run.problems, trace)
 

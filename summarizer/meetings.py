@@ -31,7 +31,7 @@ def _party(raw: str, span: Span, ents: Entities, describer: Describer) -> list[E
     people = mentions_in(ents, span, "person")
     if people:
         return [people[-1]]
-    if raw.strip().casefold() in ("he", "she"):
+    if raw.strip().casefold() in ("he", "she", "his", "her"):
         before = persons_before(ents, span[0])
         return [before[0][1]] if before else []
     found = resolve_description(raw, span[0], ents, describer)
@@ -126,7 +126,8 @@ def _meeting(article: Article, m: engine.Match, unique: list[Entity], rules: Rul
     if not unique or (kind != "visit" and len(unique) < 2 and not m.span_of("org")):  # a group's summit: one name
         return None
     date, date_text = _date_for(article, m, dates)
-    planned = bool(m.get("modal"))
+    planned = bool(m.get("modal")) or bool(m.rule.set.get("planned_if") and regex.search(
+        str(m.rule.set["planned_if"]), article.text[slice(*article.sentence_at(m.start))]))
     lead = _in_lead(article, ents, m.start)
     defaulted = False
     if date is None and not planned and lead and article.date:
@@ -145,8 +146,16 @@ def _meeting(article: Article, m: engine.Match, unique: list[Entity], rules: Rul
     return meeting
 
 
+def _first_person(offset: int, voices: list[tuple[Span, str | None]], ents: Entities) -> list[Entity]:
+    """"my visit" inside a quotation or a transcript turn is its speaker's."""
+    for (a, b), ref in voices:
+        if a <= offset < b and ref:
+            return [e for e in ents.people if e.id == ref][:1]
+    return []
+
+
 def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entities, dates: list,
-                  trace: list[Yield]) -> list[Meeting]:
+                  trace: list[Yield], voices: list[tuple[Span, str | None]] = ()) -> list[Meeting]:
     describer = Describer(rules)
     found: list[Meeting] = []
     for m in engine.run_stage(run, rules.stage("meetings"), article.text, article.body_start,
@@ -158,7 +167,9 @@ def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entit
                 stops = [s[0] for s in (m.span_of("modal"), m.span_of("verb"), m.span_of("b")) if s]
                 if key == "a" and stops:  # "a new president, Masoud Pezeshkian, who ...": the apposition names them
                     span = (span[0], min(stops))
-                if key == m.rule.set.get("each"):  # every person and organisation it lists
+                if (m.get(key) or "").casefold() in ("my", "our"):
+                    parts += _first_person(span[0], list(voices), ents)
+                elif key == m.rule.set.get("each"):  # every person and organisation it lists
                     listed = [e for (a, b), e in ents.mentions if span[0] <= a and b <= span[1]]
                     parts += [e for i, e in enumerate(listed) if e not in listed[:i]]
                 else:
