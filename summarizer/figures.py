@@ -87,7 +87,7 @@ def _singular(word: str) -> str:
         return w[:-3] + "y"
     if w.endswith(("sses", "xes", "ches", "shes")):
         return w[:-2]
-    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 2:
+    if w.endswith("s") and not w.endswith(("ss", "us", "sis")) and len(w) > 2:
         return w[:-1]
     return w
 
@@ -136,6 +136,33 @@ def _context(article: Article, f: Figure, rules: RuleSet) -> None:
         f.measure = f.unit
 
 
+_NUMBER_OF = patterns.compile(r"\bnumber\s+of\s+(?P<noun>\p{L}+s)\b", regex.IGNORECASE)
+_REACHED = patterns.compile(
+    r"\b(?P<noun>\p{L}[\p{L}\-]*s)\s+(?:\p{L}+\s+){0,2}?(?:had\s+|has\s+|have\s+)?(?:topped|reached|rose\s+to|"
+    r"climbed\s+to|fell\s+to|dropped\s+to|stood\s+at|totall?ed|exceeded|passed|hit|surpassed|were|are|was|is)"
+    r"(?:\s+(?:about|around|nearly|almost|more\s+than|over|some|roughly))?\s*$", regex.IGNORECASE)
+_POPULATION = patterns.compile(
+    r"\b(?:population|inhabitants|residents)\s+of\s+(?:about|around|nearly|almost|over|more\s+than|some|roughly)?\s*$",
+    regex.IGNORECASE)
+_NOT_COUNT_UNITS = {"percent", "percentage points", "day", "week", "month", "year", "quarter"}
+
+
+def _unit_from_context(article: Article, start: int, before: list[Figure]) -> str | None:
+    """The unit a sentence implies for a bare number (see rule figures.bare-number)."""
+    sa, _ = article.sentence_at(start)
+    if _POPULATION.search(article.text[sa:start]):
+        return "person"  # "a population of over 3.2 million"
+    for f in reversed(before):
+        if sa <= f.span[0] < start and f.unit not in _NOT_COUNT_UNITS and not f.unit.isupper():
+            return f.unit  # "157,000 cases and Italy 143,600"
+    head = article.text[sa:start]
+    m = _NUMBER_OF.search(head) or _REACHED.search(head)
+    if m and m.group("noun").casefold() not in ("this", "was", "has", "is", "its", "his", "us", "as"):
+        noun = m.group("noun")
+        return _singular(noun if noun[0].isupper() else noun.casefold())
+    return None
+
+
 def find_figures(article: Article, rules: RuleSet, run: engine.Run, dates: list, trace: list[Yield]) -> list[Figure]:
     text = article.text
     date_spans = [d.span for d in dates]
@@ -147,9 +174,11 @@ def find_figures(article: Article, rules: RuleSet, run: engine.Run, dates: list,
         decimal = str(m.rule.set.get("decimal") or ".")
         value = _number(m.get("number") or "", rules, decimal)
         unit = _unit(m, rules)
+        if unit is None and m.rule.set.get("unit_from") == "context":
+            unit = _unit_from_context(article, m.start, figures)
         if value is None or unit is None:
             continue
-        raw_number = (m.get("number") or "").replace(",", "")
+        raw_number = m.get("number") or ""
         if m.rule.id == "figures.count" and regex.fullmatch(r"(1[89]|20)\d\d", raw_number):
             continue  # a year, not a count
         tail = text[m.end:m.end + 12].casefold()
