@@ -59,13 +59,13 @@ def _kind(rules: RuleSet, m: engine.Match) -> str:
 
 
 def _place_name(raw: str | None, rules: RuleSet) -> str | None:
+    """The place as the article names it ("the Russian Federation" stays so); a city's other
+    spelling takes the lexicon's name ("Kiev" -> "Kyiv")."""
     if not raw:
         return None
-    for lex in ("country", "city", "region"):
-        entry = rules.lexicon(lex).get(raw)
-        if entry:
-            return entry.get("name") or entry["text"] if lex != "country" else entry.get("country") or entry["text"]
-    return raw
+    raw = " ".join(raw.split())
+    entry = rules.lexicon("city").get(raw)
+    return str(entry.get("name") or raw) if entry else raw
 
 
 _CALENDAR = patterns.compile(r"^\d{4}-(?:\d{2}|W\d{2})")  # a day, a month or a week: a year is too coarse for a meeting
