@@ -121,6 +121,13 @@ def scan(article: Article, rules: RuleSet, run: engine.Run) -> list[Quote]:
             if mark in openers[cur_open] and not _is_apostrophe(text, i, mark):
                 if mark == cur_open and mark in ("‘",):
                     continue
+                if mark == '"' == cur_open and _opens_sentence(text, i, pa):
+                    # '... 26 weeks. "We are going ...': a straight mark after a sentence's end and
+                    # before a word opens; inside an open quotation it marks a paragraph the page
+                    # flattened, so the quotation goes on (as across real paragraphs)
+                    current.segments.append((seg_start, i))
+                    seg_start = m.end()
+                    continue
                 if _plural_possessive(text, i, mark, pb):
                     continue
                 current.segments.append((seg_start, i))
@@ -135,6 +142,13 @@ def scan(article: Article, rules: RuleSet, run: engine.Run) -> list[Quote]:
                     f"{article.line_of(current.open_span[0])[0]} is never closed", current.open_span)
         quotes.append(current)
     return [q for q in quotes if q.text]
+
+
+def _opens_sentence(text: str, i: int, para_start: int) -> bool:
+    """A straight mark after a space that follows sentence punctuation, right before a capital."""
+    before = text[max(para_start, i - 3):i]
+    after = text[i + 1:i + 2]
+    return len(before) >= 2 and before[-1] == " " and before[-2] in ".!?" and after[:1].isupper()
 
 
 def _finish(q: Quote, text: str, close: Span | None) -> None:
