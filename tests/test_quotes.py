@@ -100,11 +100,9 @@ def test_a_transcript_turn_inside_quotation_marks_is_a_statement(core: Summarize
     assert len(sheet["statements"]) == 2
 
 
-def test_a_straight_mark_opening_a_sentence_inside_an_open_quotation_continues_it() -> None:
+def test_a_straight_mark_opening_a_sentence_inside_an_open_quotation_continues_it(core: Summarizer) -> None:
     # a page that flattened a two-paragraph quotation keeps the second paragraph's opening mark
-    from summarizer.api import Summarizer
     text = ('The minister said: "We cut the waiting list by half this year. "Next year we will cut it '
             'again, and the year after that too."')
-    quotes = Summarizer().facts(text)["quotes"]
-    assert [q["text"] for q in quotes] == [
+    assert _quotes(core, text) == [
         "We cut the waiting list by half this year. Next year we will cut it again, and the year after that too."]
