@@ -99,7 +99,6 @@ def scan(article: Article, rules: RuleSet, run: engine.Run) -> list[Quote]:
                     and not _is_apostrophe(text, first.start(), first.group()):
                 seg_start = pa  # no mark opens it, but one closes it here: the quotation runs on
             else:
-                prev_a, prev_b = paragraphs[pi - 1]
                 _finish(current, text, None)
                 run.problem("unbalanced-quote", f"quotation opened with {cur_open} at line "
                             f"{article.line_of(current.open_span[0])[0]} is never closed",
