@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
+from .cli import DEFAULT_MAX_MB
 from .errors import ArticleError, SummarizerError
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-DEFAULT_MAX_MB = 5.0  # news articles are kilobytes; megabytes of text are a dump, not an article
 _UNSAFE = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) in "._-"))
 
 

@@ -34,7 +34,10 @@ def make_summarizer(args: argparse.Namespace):
     return Summarizer(args.rules, region=args.region, timeout=args.timeout)
 
 
-def each_article(summarizer, inputs: list[str], handle: Callable) -> int:
+DEFAULT_MAX_MB = 5.0  # news articles are kilobytes; megabytes of text are a dump, not an article
+
+
+def each_article(summarizer, inputs: list[str], handle: Callable, max_mb: float = DEFAULT_MAX_MB) -> int:
     """Run handle(summarizer, article) on every input; report bad ones on stderr, go on, and
     return how many failed."""
     from .article import load_inputs
@@ -42,6 +45,11 @@ def each_article(summarizer, inputs: list[str], handle: Callable) -> int:
     for item in load_inputs(inputs):
         if isinstance(item, ArticleError):
             _err(str(item))
+            failed += 1
+            continue
+        if len(item.text) > max_mb * 1e6:
+            _err(f"{item.source}: the article holds {len(item.text) / 1e6:.1f} million characters, over "
+                 f"--max-mb {max_mb:g}; split it, or raise --max-mb")
             failed += 1
             continue
         try:
@@ -52,8 +60,13 @@ def each_article(summarizer, inputs: list[str], handle: Callable) -> int:
     return failed
 
 
+def add_size_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB, metavar="MB",
+                   help=f"refuse articles longer than this many million characters (default {DEFAULT_MAX_MB:g})")
+
+
 def _each_article(args: argparse.Namespace, handle: Callable) -> int:
-    return 2 if each_article(make_summarizer(args), args.articles, handle) else 0
+    return 2 if each_article(make_summarizer(args), args.articles, handle, args.max_mb) else 0
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
@@ -99,12 +112,14 @@ def build_parser(extras: bool = True) -> argparse.ArgumentParser:
     p.add_argument("articles", nargs="+", metavar="ARTICLE", help="files, folders, globs, or - for stdin")
     add_rule_options(p)
     p.add_argument("--template", metavar="FILE", help="render the fact sheet with your own Jinja template")
+    add_size_option(p)
     p.add_argument("--jsonl", action="store_true", help="one compact JSON object per line (default for many)")
     p.set_defaults(func=cmd_facts)
 
     p = sub.add_parser("brief", help="print a brief of each article (Markdown or text)")
     p.add_argument("articles", nargs="+", metavar="ARTICLE", help="files, folders, globs, or - for stdin")
     add_rule_options(p)
+    add_size_option(p)
     p.add_argument("--format", choices=["markdown", "text"], default="markdown")
     p.add_argument("--template", metavar="FILE", help="render with your own Jinja template")
     p.set_defaults(func=cmd_brief)

@@ -77,3 +77,13 @@ def test_a_custom_brief_template_is_rendered(tmp_path: Path, capsys: pytest.Capt
     template.write_text("{{ facts.people | length }} people on {{ facts.article.date }}", encoding="utf-8")
     assert main(["brief", "--template", str(template), str(SEED)]) == 0
     assert capsys.readouterr().out == "7 people on 2024-10-01\n"
+
+
+def test_an_oversized_article_is_refused_and_the_others_are_still_processed(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    big = tmp_path / "dump.txt"
+    big.write_text("Ana Ruiz met Pedro Alves in Lima. " * 400, encoding="utf-8")
+    code = main(["facts", "--jsonl", "--max-mb", "0.01", str(big), str(SEED)])
+    captured = capsys.readouterr()
+    assert code == 2 and "dump.txt" in captured.err and "--max-mb" in captured.err
+    assert captured.out.count("\n") == 1
