@@ -269,7 +269,7 @@ def _location_line(article: Article, rules: RuleSet, run: engine.Run, stage, nam
 
 
 def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list[Yield]) -> Entities:
-    names = _Names(rules)
+    names = rules.derived(_Names, _Names)
     stage = rules.stage("entities")
     text, start = article.text, article.body_start
     out = Entities()

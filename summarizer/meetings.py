@@ -156,7 +156,7 @@ def _first_person(offset: int, voices: list[tuple[Span, str | None]], ents: Enti
 
 def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entities, dates: list,
                   trace: list[Yield], voices: list[tuple[Span, str | None]] = ()) -> list[Meeting]:
-    describer = Describer(rules)
+    describer = rules.derived(Describer, Describer)
     found: list[Meeting] = []
     for m in engine.run_stage(run, rules.stage("meetings"), article.text, article.body_start,
                               sentences=article.sentences):

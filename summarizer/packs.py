@@ -128,9 +128,22 @@ class RuleSet:
     aliases: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)  # the pack folders merged, in chain order
+    _derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def stage(self, name: str) -> list[Rule]:
         return [r for r in self.rules if r.stage == name]
+
+    def derived(self, key: Any, make: Any) -> Any:
+        """make(self), built once per rule set: lookup tables the stages derive from the lexicons
+        must not be rebuilt for every article."""
+        if key not in self._derived:
+            self._derived[key] = make(self)
+        return self._derived[key]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_derived"] = {}
+        return state
 
     def rule(self, rule_id: str) -> Rule | None:
         rule_id = self.aliases.get(rule_id, rule_id)

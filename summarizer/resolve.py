@@ -116,7 +116,7 @@ class Resolver:
         self.text = article.text
         self.article = article
         self.ents = ents
-        self.describer = Describer(rules)
+        self.describer = rules.derived(Describer, Describer)
         self.quoted = sorted(quoted)
         self._starts = [a for a, _ in self.quoted]
         self.people = [(s, e) for s, e in ents.mentions if e.kind == "person" and not self.in_quote(s[0])]
