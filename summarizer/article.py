@@ -20,8 +20,10 @@ import regex
 from . import patterns, yamlsrc
 from .errors import ArticleError, RuleError
 
-# summarizer's own outputs kept beside articles (golden files) are not articles
+# summarizer's own outputs kept beside articles (golden files) are not articles, nor are a folder's
+# own documents; both are still read when named on the command line
 OUTPUT_SUFFIXES = (".facts.json", ".brief.md", ".brief.txt")
+FOLDER_DOCUMENTS = ("readme", "changelog", "license", "licence", "contributing", "authors")
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".json", ".jsonl", ".ndjson", ""}
 _DATE_HEADER = patterns.compile(r"\A\s*date\s*:?\s*(\d{4}-\d{2}-\d{2})\b\s*")
 _FRONT_MATTER = patterns.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)",
@@ -288,7 +290,8 @@ def expand_inputs(inputs: list[str]) -> Iterator[str | ArticleError]:
                 for name in sorted(files):
                     p = Path(root) / name
                     if not name.startswith(".") and p.suffix.lower() in TEXT_SUFFIXES - {""} \
-                            and not name.endswith(OUTPUT_SUFFIXES):
+                            and not name.endswith(OUTPUT_SUFFIXES) \
+                            and p.stem.casefold() not in FOLDER_DOCUMENTS:
                         yield str(p)
         elif path.exists():
             yield item

@@ -83,10 +83,11 @@ def test_sentences_do_not_end_at_abbreviations() -> None:
     assert texts == ["Mr. Smith met U.S. officials on Jan. 5 in Washington.", "They talked."]
 
 
-def test_a_folder_is_read_in_sorted_order_and_golden_outputs_are_skipped(tmp_path: Path) -> None:
+def test_a_folder_is_read_in_sorted_order_and_golden_outputs_and_readmes_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text("Second.", encoding="utf-8")
     (tmp_path / "a.txt").write_text("First.", encoding="utf-8")
     (tmp_path / "a.facts.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# About these articles", encoding="utf-8")
     sources = [a.source for a in load_inputs([str(tmp_path)])]
     assert [Path(s).name for s in sources] == ["a.txt", "b.txt"]
 
