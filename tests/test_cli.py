@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,14 @@ def test_an_oversized_article_is_refused_and_the_others_are_still_processed(
     captured = capsys.readouterr()
     assert code == 2 and "dump.txt" in captured.err and "--max-mb" in captured.err
     assert captured.out.count("\n") == 1
+
+
+def test_output_does_not_depend_on_the_hash_seed() -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "summarizer", "facts", "--jsonl", "samples"],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and outputs[0].count("\n") >= 4
