@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
 from . import engine, patterns
 from .article import Article
 from .entities import Entities
@@ -25,6 +23,12 @@ _SENTENCE_END = patterns.compile(r"[.!?…]['\"’”»)]*\s*$")
 _MAX_AFTER = 260
 _MAX_BEFORE = 400  # an attribution sits close to its quote; a cap keeps nested quotes from going quadratic
 _TOKEN = patterns.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-.&/]*")
+_LOWER_AFTER = patterns.compile(r"\s*[,:]?\s*[-—–]*\s*\p{Ll}")
+_CLAUSE_STOP = patterns.compile(r"[.!?](?=\s|$)|\n|$")
+_QUOTE_OR_THAT = patterns.compile(r"[“”\"«»]|\bthat\b")
+_WORD_CHAR = patterns.compile(r"[\p{L}\p{N}]")
+_LEADING_PRONOUN = patterns.compile(r"\s*(?:(?:But|And|Yet|So|Then|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey|[Ii]t)(?![\p{L}])")
+
 _PRONOUNS = {"he", "she", "they", "it", "i", "we", "you"}
 # Words that open a speaker phrase without being part of the speaker: "Later she", "But Smith".
 _LEADING = {"but", "and", "yet", "so", "still", "later", "earlier", "then", "now", "meanwhile",
@@ -78,7 +82,6 @@ def _windows(article: Article, quotes: list[Quote], i: int, kept: set[int]) -> t
         after_b = nxt.open_span[0]
     return (close_end, after_b), before
 
-
 def _after_ok(article: Article, q: Quote, m: engine.Match) -> bool:
     """After a quotation that ends its sentence, a new sentence ("He said the talks ...") is about
     what follows; only a short attribution that closes its own sentence ("Smith said on Monday.")
@@ -86,12 +89,12 @@ def _after_ok(article: Article, q: Quote, m: engine.Match) -> bool:
     text = article.text
     if q.close_span is None or not _SENTENCE_END.search(text[q.span[0]:q.close_span[1]]):
         return True
-    if regex.match(r"\s*[,:]?\s*[-—–]*\s*\p{Ll}", text[q.close_span[1]:m.end]):
+    if _LOWER_AFTER.match(text[q.close_span[1]:m.end]):
         return True
     rest = text[m.end:m.end + 90]
-    stop = regex.search(r"[.!?](?=\s|$)|\n|$", rest)
+    stop = _CLAUSE_STOP.search(rest)
     tail = rest[:stop.start()] if stop else rest
-    return not regex.search(r"[“”\"«»]|\bthat\b", tail) and len(tail.split()) <= 10
+    return not _QUOTE_OR_THAT.search(tail) and len(tail.split()) <= 10
 
 
 def _anchored(article: Article, m: engine.Match, window: Span) -> bool:
@@ -99,7 +102,7 @@ def _anchored(article: Article, m: engine.Match, window: Span) -> bool:
     if m.rule.set.get("anchor") != "start":
         return True
     lead = article.text[window[0]:m.start]
-    return not regex.search(r"[\p{L}\p{N}]", lead)
+    return not _WORD_CHAR.search(lead)
 
 
 class Attributor:
@@ -158,7 +161,7 @@ class Attributor:
         words of the person the sentence before it is about ("Ruiz visited the site. '…'")."""
         text = self.article.text
         sa, _ = self.article.sentence_at(q.open_span[0])
-        if regex.search(r"[\p{L}\p{N}]", text[sa:q.open_span[0]]):
+        if _WORD_CHAR.search(text[sa:q.open_span[0]]):
             return None
         para = self.article.paragraph_at(q.open_span[0])
         k = self.article.sentences.index((sa, _)) if (sa, _) in self.article.sentences else -1
@@ -199,10 +202,9 @@ class Attributor:
             if prev and prev[-1][:1].islower() and prev[-1] not in ("and", "but", "the") and "," not in gap:
                 continue
             return a, b
-        m = regex.match(r"\s*(?:(?:But|And|Yet|So|Then|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey|[Ii]t)(?![\p{L}])",
-                        text[window[0]:window[1]])
+        m = _LEADING_PRONOUN.match(text, window[0], window[1])
         if m:
-            return window[0] + m.start(1), window[0] + m.end(1)
+            return m.start(1), m.end(1)
         return None
 
     def speaker(self, m: engine.Match, window: Span | None = None) -> Speaker | None:

@@ -5,6 +5,7 @@ and merges "Vladimir Putin", "Mr Putin" and "Putin" into one person.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import regex
@@ -16,6 +17,7 @@ from .model import Entity, Mention, Span, Yield
 from .packs import RuleSet
 
 _POSSESSIVE = patterns.compile(r"['’]s?$")
+_INITIAL_END = patterns.compile(r"\b\p{Lu}\.$")
 
 
 @dataclass
@@ -72,7 +74,7 @@ class _Names:
         """The cleaned name, or None. Leading capitalised function words ("But David Frost") are
         trimmed; a name repeated back ("Saad Hariri Hariri Saad") is cut at the repetition."""
         name = " ".join(raw.split()).strip(" ,;:")
-        if name.endswith(".") and not name.endswith(("Jr.", "Sr.")) and not regex.search(r"\b\p{Lu}\.$", name):
+        if name.endswith(".") and not name.endswith(("Jr.", "Sr.")) and not _INITIAL_END.search(name):
             name = name[:-1]
         name = _POSSESSIVE.sub("", name) if name.endswith(("'s", "’s")) else name
         tokens = name.split()
@@ -209,14 +211,16 @@ def _surname_mentions(article: Article, people: list[Entity], taken: list[Span])
     """Later mentions by surname alone ("Aziz said") join the person named in full earlier."""
     by_last: dict[str, list[Entity]] = {}
     for p in people:
-        if len(p.name.split()) > 1 or True:
-            by_last.setdefault(p.last_name, []).append(p)
+        by_last.setdefault(p.last_name, []).append(p)
     if not by_last:
         return
     pattern = regex.compile(r"(?<![\p{L}\-])(" + "|".join(regex.escape(n) for n in sorted(by_last, key=len, reverse=True))
                             + r")(?![\p{L}\-])")
+    taken = sorted(taken)
+    starts = [a for a, _ in taken]
     for m in pattern.finditer(article.text, article.body_start):
-        if any(a <= m.start() < b for a, b in taken):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
             continue
         candidates = [p for p in by_last[m.group(1)] if p.first <= m.start()] or by_last[m.group(1)]
         person = max(candidates, key=lambda p: max((s for s, _ in p.mentions if s <= m.start()), default=-1))

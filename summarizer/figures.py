@@ -16,6 +16,11 @@ _PERIOD = patterns.compile(r"\A[\s,]*(?:in|over|within|during|for)\s+(?:the\s+(?
 _MEASURE_OF = patterns.compile(r"\A\s+(?:of|in)\s+(?P<measure>(?:[\p{L}'’\-]+\s*){1,5}?)(?=[,.;]|\s+(?:in|to|from|by|at|for|on|and|which|that|than|last|this|next)\b|$)")
 _PERIOD_ONLY = patterns.compile(r"(?:in|over|within|during|for|after|of)\s+(?:the\s+(?:past|last|first|next)\s+)?$", regex.IGNORECASE)
 _CONJUNCTION = patterns.compile(r";|\b(?:and|but|while|whereas)\b")
+_FRACTION = patterns.compile(r"(\d+)-(\d+)/(\d+)")
+_WORD_SEP = patterns.compile(r"[\s\-]+")
+_DETERMINER = patterns.compile(r"^(?:the|a|an|its|their|his|her)\s+", regex.IGNORECASE)
+_YEAR = patterns.compile(r"(1[89]|20)\d\d")
+_AGE_AFTER = patterns.compile(r"\s*(?:-|\s)?(?:years?[\s\-]old|old\b)|-year-old")
 _CLAUSE_BREAK = patterns.compile(r"[,;:()“”\"]|\b(?:and|but|while|that|which|as|after|when|since|because)\b")
 
 
@@ -47,14 +52,14 @@ def _number(text: str, rules: RuleSet, decimal: str = ".") -> float | None:
     text = text.strip()
     if decimal == ",":
         text = text.replace(".", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
-    frac = regex.fullmatch(r"(\d+)-(\d+)/(\d+)", text)
+    frac = _FRACTION.fullmatch(text)
     if frac:
         return int(frac.group(1)) + int(frac.group(2)) / int(frac.group(3))
     try:
         return float(text.replace(",", ""))
     except ValueError:
         pass
-    words = regex.split(r"[\s\-]+", text.casefold())
+    words = _WORD_SEP.split(text.casefold())
     lex = rules.lexicon("number_word")
     total = 0.0
     for w in words:
@@ -122,7 +127,7 @@ def _context(article: Article, f: Figure, rules: RuleSet) -> None:
         measure = (m.group("measure") or "").strip()
         measure = _LEADING_NOISE.sub("", measure)
         measure = _TRAILING_AUX.sub("", measure)
-        measure = regex.sub(r"^(?:the|a|an|its|their|his|her)\s+", "", measure, flags=regex.IGNORECASE)
+        measure = _DETERMINER.sub("", measure)
         f.measure = measure or None
     after = text[f.span[1]:sb]
     pm = _PERIOD.match(after)
@@ -179,10 +184,10 @@ def find_figures(article: Article, rules: RuleSet, run: engine.Run, dates: list,
         if value is None or unit is None:
             continue
         raw_number = m.get("number") or ""
-        if m.rule.id == "figures.count" and regex.fullmatch(r"(1[89]|20)\d\d", raw_number):
+        if m.rule.id == "figures.count" and _YEAR.fullmatch(raw_number):
             continue  # a year, not a count
         tail = text[m.end:m.end + 12].casefold()
-        if regex.match(r"\s*(?:-|\s)?(?:years?[\s\-]old|old\b)", tail) or regex.match(r"-year-old", tail):
+        if _AGE_AFTER.match(tail):
             continue  # an age
         factor = _scale(m.get("scale"), rules)
         values = [value * factor]

@@ -69,6 +69,7 @@ def _place_name(raw: str | None, rules: RuleSet) -> str | None:
 
 
 _CALENDAR = patterns.compile(r"^\d{4}-(?:\d{2}|W\d{2})")  # a day, a month or a week: a year is too coarse for a meeting
+_DAY_WITH_TIME = patterns.compile(r"\d{4}-\d{2}-\d{2}T")
 
 
 def _date_for(article: Article, m: engine.Match, dates: list) -> tuple[str | None, str | None]:
@@ -82,7 +83,7 @@ def _date_for(article: Article, m: engine.Match, dates: list) -> tuple[str | Non
         return None, None
     text = getattr(pick, "text_with_prep", None) or pick.text
     value = pick.value
-    if regex.match(r"\d{4}-\d{2}-\d{2}T", value):
+    if _DAY_WITH_TIME.match(value):
         value = value[:10]  # "Monday afternoon": the meeting's date is the day
     return value, text
 

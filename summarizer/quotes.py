@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from . import engine
+from . import engine, patterns
 from .article import Article
 from .model import Span, Yield
 from .packs import RuleSet
@@ -49,11 +49,15 @@ def _marks(rules: RuleSet, name: str) -> dict[str, set[str]]:
     return out
 
 
-def _mark_pattern(openers: dict[str, set[str]]) -> regex.Pattern:
+def _quote_marks(rules: RuleSet) -> tuple[dict[str, set[str]], regex.Pattern | None]:
+    """The opening marks with what closes each, and one pattern for every mark (built once per rule set)."""
+    openers = _marks(rules, "quote_marks")
     marks = set(openers)
     for closers in openers.values():
         marks |= closers
-    return regex.compile("|".join(regex.escape(m) for m in sorted(marks, key=lambda m: (-len(m), m))))
+    if not marks:
+        return openers, None
+    return openers, regex.compile("|".join(regex.escape(m) for m in sorted(marks, key=lambda m: (-len(m), m))))
 
 
 def _is_apostrophe(text: str, i: int, mark: str) -> bool:
@@ -65,23 +69,26 @@ def _is_apostrophe(text: str, i: int, mark: str) -> bool:
     return before.isalnum() and after.isalpha()
 
 
+_SPACE_LOWER = patterns.compile(r"\s\p{Ll}")
+_SECTION_BREAK = patterns.compile(r"\n\s*(?:\*\s*){3,}\s*\n")
+
+
 def _plural_possessive(text: str, i: int, mark: str, end: int) -> bool:
     """’ after an s and before a lowercase word ("the ministers’ plan") is an apostrophe when a
     later ’ in the paragraph can close the quotation instead."""
-    if mark not in ("’", "'") or i == 0 or text[i - 1] != "s" or not regex.match(r"\s\p{Ll}", text[i + 1:i + 3]):
+    if mark not in ("’", "'") or i == 0 or text[i - 1] != "s" or not _SPACE_LOWER.match(text, i + 1, i + 3):
         return False
     for m in regex.finditer(regex.escape(mark), text[i + 1:end]):
         j = i + 1 + m.start()
-        if not _is_apostrophe(text, j, mark) and not (text[j - 1] == "s" and regex.match(r"\s\p{Ll}", text[j + 1:j + 3])):
+        if not _is_apostrophe(text, j, mark) and not (text[j - 1] == "s" and _SPACE_LOWER.match(text, j + 1, j + 3)):
             return True
     return False
 
 
 def scan(article: Article, rules: RuleSet, run: engine.Run) -> list[Quote]:
-    openers = _marks(rules, "quote_marks")
-    if not openers:
+    openers, pattern = rules.derived(_quote_marks, _quote_marks)
+    if pattern is None:
         return []
-    pattern = _mark_pattern(openers)
     text = article.text
     quotes: list[Quote] = []
     current: Quote | None = None
@@ -196,7 +203,7 @@ def find_statements(article: Article, rules: RuleSet, run: engine.Run, trace: li
         end = turns[i + 1].start if i + 1 < len(turns) else len(text)
         a, b = m.end, end
         # a turn runs until the next turn, or until a section break
-        brk = regex.compile(r"\n\s*(?:\*\s*){3,}\s*\n").search(text, a, b)
+        brk = _SECTION_BREAK.search(text, a, b)
         if brk:
             b = brk.start()
         while b > a and text[b - 1].isspace():
