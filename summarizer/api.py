@@ -11,6 +11,7 @@ from typing import Any, Iterable
 from . import article as article_mod
 from . import engine, facts, packs, render
 from .article import Article
+from .errors import RuleError
 from .attribution import attribute
 from .entities import Entities, find_entities
 from .figures import Figure, find_figures
@@ -77,7 +78,7 @@ class Summarizer:
         region = self._region_for(art)
         try:
             rules = self.ruleset(region)
-        except Exception:
+        except RuleError:
             if region == self.region:
                 raise
             rules, region = self.ruleset(self.region), self.region  # unknown region in metadata: `check` reports it

@@ -71,17 +71,16 @@ def _each_article(args: argparse.Namespace, handle: Callable) -> int:
 
 def cmd_facts(args: argparse.Namespace) -> int:
     from . import render
-    many = len(args.articles) > 1 or any(not a.endswith((".txt", ".md", ".json")) and a != "-" for a in args.articles)
-    outputs: list[str] = []
+    # several inputs (or a folder, glob or JSONL file) print one compact object per line
+    compact = args.jsonl or len(args.articles) > 1 or any(
+        not a.endswith((".txt", ".md", ".json")) and a != "-" for a in args.articles)
 
     def handle(summarizer, art) -> None:
         text = render.facts_json(summarizer.facts(art), args.template)
-        if args.jsonl or many:
+        if compact:
             import json
-            outputs.append(json.dumps(json.loads(text), ensure_ascii=False) + "\n")
-        else:
-            outputs.append(text)
-        sys.stdout.write(outputs.pop())
+            text = json.dumps(json.loads(text), ensure_ascii=False) + "\n"
+        sys.stdout.write(text)
 
     return _each_article(args, handle)
 
