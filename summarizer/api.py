@@ -83,6 +83,7 @@ class Summarizer:
                 raise
             rules, region = self.ruleset(self.region), self.region  # unknown region in metadata: `check` reports it
         run = engine.Run(timeout=self.timeout, timings=self.timings if self.profile else None)
+        run.prepare(rules, art.text, art.paragraphs)
         trace: list[Yield] = []
         ents = find_entities(art, rules, run, trace)
         dates = find_dates(art, rules, run)

@@ -6,9 +6,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from .packs import Rule
+from .anchors import Windows, between
+from .packs import Rule, RuleSet
 
 DEFAULT_TIMEOUT = 2.0  # seconds a single pattern may run on one article
+ANCHOR_SCAN = "(anchor scan)"  # the timings entry for finding the rules' anchors (not a rule id)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,22 @@ class Run:
     problems: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] | None = None
     trigger_hits: dict[Any, Any] = field(default_factory=dict)
+    windows: Windows | None = None  # where each anchor occurs in the article (see prepare)
+
+    def prepare(self, rules: RuleSet, text: str, spans: list[tuple[int, int]]) -> None:
+        """Find every rule's anchors in the article once, so each rule runs only in the paragraphs
+        (`spans`) that hold them, rather than scanning the whole text."""
+        if rules.scanner is None or not spans:
+            self.windows = None
+            return
+        t0 = time.perf_counter() if self.timings is not None else 0.0
+        self.windows = Windows(text, spans, rules.scanner)
+        if self.timings is not None:
+            self.timings[ANCHOR_SCAN] = self.timings.get(ANCHOR_SCAN, 0.0) + time.perf_counter() - t0
+
+    def anchored(self, rule: Rule, text: str) -> Windows | None:
+        w = self.windows
+        return w if (rule.anchors or rule.first) and w is not None and w.text is text else None
 
     def problem(self, kind: str, message: str, span: tuple[int, int] | None = None, rule: str | None = None) -> None:
         entry: dict[str, Any] = {"kind": kind, "message": message}
@@ -85,14 +103,35 @@ def find_all(run: Run, rule: Rule, text: str, pos: int = 0, endpos: int | None =
     return [Match(rule, m.start(), m.end(), _groups(m)) for m in found or [] if m.end() > m.start()]
 
 
-def _trigger_absent(rule: Rule, text: str, pos: int, endpos: int) -> bool:
-    """A rule read in a window (before or after a quotation) is tried only where its trigger occurs."""
+def find_from(run: Run, rule: Rule, text: str, starts: list[int], pos: int, endpos: int) -> list[Match]:
+    """What find_all finds, when every match must start at one of `starts`: the pattern is tried
+    only there, leftmost first, each match resuming the search after its end."""
+    def scan(**kw):
+        found, resume = [], pos
+        for p in between(starts, pos, endpos):
+            if p < resume:
+                continue
+            m = rule.compiled.match(text, p, endpos, **kw)
+            if m is not None and m.end() > m.start():
+                found.append(m)
+                resume = m.end()
+        return found
+    found = _timed(run, rule, scan)
+    return [Match(rule, m.start(), m.end(), _groups(m)) for m in found or []]
+
+
+def _absent(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> bool:
+    """A rule read in a window (before or after a quotation) is tried only where its anchors and
+    trigger occur."""
+    w = run.anchored(rule, text)
+    if w is not None and not w.any_in(rule.anchors, pos, endpos):
+        return True
     return rule.trigger_compiled is not None and rule.trigger_compiled.search(text, pos, endpos) is None
 
 
 def match_at(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | None:
     """A match that starts exactly at pos (for rules read after a quotation)."""
-    if _trigger_absent(rule, text, pos, endpos):
+    if _absent(run, rule, text, pos, endpos):
         return None
     m = _timed(run, rule, rule.compiled.match, text, pos, endpos)
     return Match(rule, m.start(), m.end(), _groups(m)) if m else None
@@ -100,9 +139,19 @@ def match_at(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | 
 
 def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | None:
     """The leftmost match in text[pos:endpos] that ends exactly at endpos (rules read before a quotation)."""
-    if _trigger_absent(rule, text, pos, endpos):
+    if _absent(run, rule, text, pos, endpos):
         return None
+
+    w = run.anchored(rule, text)
+    starts = w.starts(rule.first) if w is not None and rule.first else None
+
     def search(**kw):
+        if starts is not None:  # the positions a match can start at, in order
+            for p in between(starts, pos, endpos):
+                m = rule.compiled.match(text, p, endpos, **kw)
+                if m is not None and m.end() == endpos:
+                    return m
+            return None
         for m in rule.compiled.finditer(text, pos, endpos, overlapped=True, **kw):
             if m.end() == endpos:
                 return m
@@ -126,31 +175,55 @@ def select(matches: Iterable[Match]) -> list[Match]:
     return sorted(chosen, key=lambda m: (m.start, m.end))
 
 
+def _windows(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> list[tuple[int, int]]:
+    """Where a rule can match: the paragraphs holding its anchors, else all of text[pos:endpos]."""
+    w = run.anchored(rule, text)
+    if w is None:
+        return [(pos, endpos)]
+    out = []
+    for i in w.for_rule(rule.anchors):
+        a, b = w.spans[i]
+        a, b = max(a, pos), min(b, endpos)
+        if a < b:
+            out.append((a, b))
+    return out
+
+
 def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
              sentences: list[tuple[int, int]] | None) -> list[Match]:
-    """A rule with a `trigger` runs only on the sentences where its trigger occurs: a cheap search
-    first, so that costly patterns never scan text that cannot hold a match."""
+    """A rule runs only where it can match: in the paragraphs that hold its anchors, and if it has
+    a `trigger`, only on the sentences there where the trigger occurs (a cheap search first, so
+    that costly patterns never scan text that cannot hold a match)."""
+    windows = _windows(run, rule, text, pos, endpos)
+    w = run.anchored(rule, text)
+    starts = w.starts(rule.first) if w is not None and rule.first else None
     if rule.trigger_compiled is None or not sentences:
-        return find_all(run, rule, text, pos, endpos)
-    key = (rule.trigger, rule.trigger_compiled.flags, pos, endpos)
-    hits = run.trigger_hits.get(key) if run.trigger_hits.get("text") is text else None
-    if hits is None:  # rules that share a trigger share its scan
-        hits = _timed(run, rule, lambda **kw: [m.start() for m in rule.trigger_compiled.finditer(text, pos, endpos, **kw)])
-        if run.trigger_hits.get("text") is not text:
-            run.trigger_hits = {"text": text}
-        run.trigger_hits[key] = hits
+        out: list[Match] = []
+        for a, b in windows:
+            out.extend(find_all(run, rule, text, a, b) if starts is None else find_from(run, rule, text, starts, a, b))
+        return out
+    hits: list[int] = []
+    for a, b in windows:
+        key = (rule.trigger, rule.trigger_compiled.flags, a, b)
+        found = run.trigger_hits.get(key) if run.trigger_hits.get("text") is text else None
+        if found is None:  # rules that share a trigger share its scan
+            found = _timed(run, rule, lambda **kw: [m.start() for m in rule.trigger_compiled.finditer(text, a, b, **kw)]) or []
+            if run.trigger_hits.get("text") is not text:
+                run.trigger_hits = {"text": text}
+            run.trigger_hits[key] = found
+        hits.extend(found)
     if not hits:
         return []
-    windows: list[tuple[int, int]] = []
+    chosen: list[tuple[int, int]] = []
     i = 0
     for a, b in sentences:
         while i < len(hits) and hits[i] < a:
             i += 1
         if i < len(hits) and hits[i] < b and b > pos and a < endpos:
-            windows.append((max(a, pos), min(b, endpos)))
-    out: list[Match] = []
-    for a, b in windows:
-        out.extend(find_all(run, rule, text, a, b))
+            chosen.append((max(a, pos), min(b, endpos)))
+    out = []
+    for a, b in chosen:
+        out.extend(find_all(run, rule, text, a, b) if starts is None else find_from(run, rule, text, starts, a, b))
     return out
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import regex
-from . import patterns, yamlsrc
+from . import anchors, patterns, yamlsrc
 from .errors import RuleError
 from .lexicon import Lexicon
 
@@ -35,7 +35,7 @@ CONTEXTS = {"text", "after", "before", "inside"}
 ORDERS = ("mdy", "dmy")  # numeric dates: month first (US) or day first (most of the world)
 MANIFEST_KEYS = {"name", "extends", "description"}
 FILE_KEYS = {"lexicons", "macros", "rules", "checks"}
-_CACHE_FORMAT = 3  # bump when RuleSet, Rule or Lexicon change shape
+_CACHE_FORMAT = 4  # bump when RuleSet, Rule or Lexicon change shape
 _REF = patterns.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Lu}
 _ID = patterns.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 
@@ -111,6 +111,8 @@ class Rule:
     compiled: Any = None
     trigger: str | None = None  # the rule runs only on sentences where this pattern occurs (speed)
     trigger_compiled: Any = None
+    anchors: tuple[frozenset[str], ...] = ()  # what every match contains (anchors.py): where the rule runs
+    first: frozenset[str] | None = None  # what every match starts with (anchors.py): where it is tried
     replaced: tuple[str, ...] = ()  # earlier definitions this one replaced: "pack (file:line)"
 
     def where(self) -> str:
@@ -128,6 +130,7 @@ class RuleSet:
     aliases: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)  # the pack folders merged, in chain order
+    scanner: Any = None  # finds every rule's anchors in an article in one pass (anchors.Scanner)
     _derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def stage(self, name: str) -> list[Rule]:
@@ -592,6 +595,8 @@ def _compile(rule: Rule, lexicons: dict[str, Lexicon], macros: dict[str, str]) -
         rule.compiled = LazyPattern(regex.compile(source, flags))
     except regex.error as exc:
         raise RuleError(rule.path, f"pattern is not a valid regular expression: {exc}", rule.line, rule.id) from None
+    if rule.context != "inside":  # rules read inside a quotation see the quotation's text, not the article's
+        rule.anchors, rule.first = anchors.read(rule.pattern, macros, lexicons, rule.flags)
     if rule.trigger:
         try:
             rule.trigger_compiled = LazyPattern(regex.compile(expand(rule.trigger, lexicons, macros), flags))
@@ -616,7 +621,7 @@ def _cache_file(folders: list[Path], region: str | None) -> Path | None:
         return None
     from . import __version__
     parts = [f"{_CACHE_FORMAT}|{__version__}|{regex.__version__}|{region}"]
-    code = [Path(__file__), Path(__file__).with_name("lexicon.py")]
+    code = [Path(__file__), Path(__file__).with_name("lexicon.py"), Path(__file__).with_name("anchors.py")]
     for folder in folders:
         for path in [*code, *sorted(Path(folder).rglob("*.yaml"))]:
             try:
@@ -660,5 +665,7 @@ def _build(order: list[Path]) -> RuleSet:
     rules = sorted(builder.rules.values(), key=lambda r: (STAGES.index(r.stage), r.index))
     for rule in rules:
         _compile(rule, builder.lexicons, builder.macros)
+    used = {a for r in rules for clause in (*r.anchors, r.first or ()) for a in clause}
+    scanner = anchors.Scanner.build(used, builder.lexicons)
     return RuleSet(builder.lexicons, builder.macros, rules, builder.chain, builder.aliases, builder.warnings,
-                   [str(f) for f in order])
+                   [str(f) for f in order], scanner)

@@ -1,0 +1,448 @@
+"""Anchors: the words a rule cannot match without, found by reading its pattern.
+
+Scanning a whole article with every rule's regex is what made matching slow: a pattern that opens
+with optional parts ("early", "last", a demonym) or a look-behind is tried at every character. Yet
+most rules hold something that every match must contain: no `dates.month` match without a month
+name, no `figures.percent` without a digit. This module reads each rule's pattern (with its
+`{lexicon}` references still in place) and finds
+
+- `anchors`: clauses of anchors that every match contains (one anchor of each clause), so the rule
+  runs only in the paragraphs that hold them;
+- `first`: the anchors one of which every match starts with, so the rule is tried only at the
+  positions where they start, rather than at every character.
+
+An anchor is a lexicon (a match holds one of its entries, starting a word), a literal word of three
+letters or more (inside a word), or a digit. Anchors are found word by word (`Scanner`): each of
+them lies within the words of the match. Rule authors write nothing for this, and a pattern this
+reader cannot follow simply has no anchors: the rule then scans everything, as before. The results
+are the same as a full scan, except for a match that would span a blank line.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import regex
+
+from .lexicon import Lexicon
+
+Clause = frozenset  # of anchors: a match contains at least one of them
+CNF = tuple  # of clauses, all required
+
+LEXICON, WORD, DIGIT = "lexicon:", "word:", "digit"
+ANY_CASE = "~i"  # after a lexicon anchor: matched ignoring case
+_MAX_CLAUSES = 4
+_DIGIT_CLASS = regex.compile(r"\[(?:0-9|\\d|[0-9]-[0-9]|[0-9])+\]")
+_QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+_REFERENCE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_GROUP_FLAGS = regex.compile(r"\?[a-zA-Z\-]*[:>)]|\?#[^)]*\)")
+# words too common to tell paragraphs apart: a clause holding one is no help
+_COMMON = frozenset("the and for with that this was are from has have not his her its their who".split())
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a piece of pattern tells: required clauses, possible first anchors (None: anything may
+    come first), and whether it can match the empty string."""
+
+    cnf: CNF = ()
+    first: frozenset[str] | None = frozenset()
+    nullable: bool = True
+
+
+_ZERO_WIDTH = Reading()
+_UNKNOWN = Reading((), None, False)
+
+
+def _word(letters: str) -> Reading:
+    word = letters.lower()
+    if len(word) < 3 or word in _COMMON:
+        return _UNKNOWN
+    anchor = frozenset([WORD + word])
+    return Reading((anchor,), anchor, False)
+
+
+def _simplify(clauses: Iterable[Clause]) -> CNF:
+    """Drop repeats and clauses implied by a narrower one; keep the narrowest few."""
+    unique = sorted(set(clauses), key=lambda c: (len(c), sorted(c)))
+    kept: list[Clause] = []
+    for c in unique:
+        if not any(k <= c for k in kept):
+            kept.append(c)
+    return tuple(kept[:_MAX_CLAUSES])
+
+
+def _sequence(items: list[Reading]) -> Reading:
+    clauses = [c for r in items for c in r.cnf]
+    first: set[str] | None = set()
+    for r in items:
+        if r.first is None:
+            first = None
+            break
+        first |= r.first
+        if not r.nullable:
+            break
+    nullable = all(r.nullable for r in items)
+    return Reading(_simplify(clauses), None if first is None else frozenset(first), nullable)
+
+
+def _either(branches: list[Reading]) -> Reading:
+    """What every branch requires: one clause, the union of each branch's narrowest clause."""
+    if len(branches) == 1:
+        return branches[0]
+    cnf: CNF = ()
+    if all(b.cnf for b in branches):
+        cnf = (frozenset().union(*(b.cnf[0] for b in branches)),)
+    firsts = [b.first for b in branches]
+    first = None if any(f is None for f in firsts) else frozenset().union(*firsts)
+    return Reading(cnf, first, any(b.nullable for b in branches))
+
+
+def _optional(r: Reading) -> Reading:
+    return Reading((), r.first, True)
+
+
+class _Parser:
+    """A reader for the regex syntax that rules use, with {name} references kept as units."""
+
+    def __init__(self, pattern: str, macros: dict[str, str], lexicons: dict[str, Any], depth: int,
+                 ignorecase: bool) -> None:
+        self.p, self.i = pattern, 0
+        self.macros, self.lexicons, self.depth = macros, lexicons, depth
+        self.ignorecase = ignorecase
+
+    def alternation(self) -> Reading:
+        branches = [self.sequence()]
+        while self.i < len(self.p) and self.p[self.i] == "|":
+            self.i += 1
+            branches.append(self.sequence())
+        return _either(branches)
+
+    def sequence(self) -> Reading:
+        items: list[Reading] = []
+        letters = ""  # a run of literal letters: "minister" in "(?:Prime\\s+)?Minister"
+        while self.i < len(self.p) and self.p[self.i] not in "|)":
+            c = self.p[self.i]
+            if c.isalpha():
+                self.i += 1
+                optional = self.quantifier()
+                if optional is None:
+                    letters += c
+                    continue
+                if letters:
+                    items.append(_word(letters))
+                    letters = ""
+                items.append(_optional(_UNKNOWN) if optional else _UNKNOWN)
+                continue
+            if letters:
+                items.append(_word(letters))
+                letters = ""
+            atom = self.atom()
+            optional = self.quantifier()
+            items.append(_optional(atom) if optional else atom)
+        if letters:
+            items.append(_word(letters))
+        return _sequence(items)
+
+    def quantifier(self) -> bool | None:
+        """None without a quantifier; else whether it allows zero repeats."""
+        p, i = self.p, self.i
+        if i >= len(p):
+            return None
+        if p[i] in "?*":
+            optional, i = True, i + 1
+        elif p[i] == "+":
+            optional, i = False, i + 1
+        elif p[i] == "{":
+            m = _QUANTIFIER.match(p, i)
+            if not m:
+                return None
+            optional = not m.group(1) or int(m.group(1)) == 0
+            i = m.end()
+        else:
+            return None
+        if i < len(p) and p[i] in "?+":  # lazy or possessive
+            i += 1
+        self.i = i
+        return optional
+
+    def atom(self) -> Reading:
+        p = self.p
+        c = p[self.i]
+        if c == "(":
+            return self.group()
+        if c == "[":
+            start = self.i
+            self.char_class()
+            return _digit() if _DIGIT_CLASS.fullmatch(p, start, self.i) else _UNKNOWN
+        if c.isdigit():
+            self.i += 1
+            return _digit()
+        if c == "\\":
+            self.i += 2
+            e = p[self.i - 1]
+            if e == "d":
+                return _digit()
+            if e in "bBAZ":
+                return _ZERO_WIDTH
+            if e in "pPN" and self.i < len(p) and p[self.i] == "{":
+                self.i = p.index("}", self.i) + 1
+            elif e in "xuU":
+                self.i += {"x": 2, "u": 4, "U": 8}[e]
+            return _UNKNOWN
+        if c in "^$":
+            self.i += 1
+            return _ZERO_WIDTH
+        if c == "{":
+            m = _REFERENCE.match(p, self.i)
+            if m:
+                self.i = m.end()
+                return self.reference(m.group(1))
+        self.i += 1
+        return _UNKNOWN
+
+    def reference(self, name: str) -> Reading:
+        if name in self.macros:
+            if self.depth > 20:
+                raise ValueError("macros refer to each other in a loop")
+            return _Parser(self.macros[name], self.macros, self.lexicons, self.depth + 1, self.ignorecase).whole()
+        if name in self.lexicons and len(self.lexicons[name]):
+            anchor = frozenset([LEXICON + name + (ANY_CASE if self.ignorecase else "")])
+            return Reading((anchor,), anchor, False)
+        return _UNKNOWN
+
+    def char_class(self) -> None:
+        p, i = self.p, self.i + 1
+        if i < len(p) and p[i] == "^":
+            i += 1
+        if i < len(p) and p[i] == "]":
+            i += 1
+        depth = 1
+        while i < len(p) and depth:
+            if p[i] == "\\":
+                i += 2
+                continue
+            if p[i] == "[":
+                depth += 1
+            elif p[i] == "]":
+                depth -= 1
+            i += 1
+        if depth:
+            raise ValueError("unbalanced bracket")
+        self.i = i
+
+    def group(self) -> Reading:
+        p = self.p
+        self.i += 1
+        lookaround = False
+        if p.startswith("?", self.i):
+            rest = p[self.i:self.i + 4]
+            if rest.startswith(("?=", "?!", "?<=", "?<!")):
+                lookaround = True
+                self.i += 3 if rest.startswith("?<") else 2
+            elif rest.startswith(("?P<", "?<")):
+                self.i = p.index(">", self.i) + 1
+            elif rest.startswith("?P="):  # a back-reference
+                self.i = p.index(")", self.i) + 1
+                return _UNKNOWN
+            else:  # (?:  (?>  (?i:  (?i)  (?#...)
+                m = _GROUP_FLAGS.match(p, self.i)
+                if not m:
+                    raise ValueError(f"unsupported group at {self.i}")
+                self.i = m.end()
+                if m.group().endswith(")"):  # global flags (read before parsing) or a comment
+                    return _ZERO_WIDTH
+                flags = m.group()[1:-1]
+                if "i" in flags:
+                    case = self.ignorecase
+                    self.ignorecase = "i" in flags.split("-")[0]
+                    inner = self.alternation()
+                    self.ignorecase = case
+                    return self._close(inner, False)
+        return self._close(self.alternation(), lookaround)
+
+    def _close(self, inner: Reading, lookaround: bool) -> Reading:
+        p = self.p
+        if self.i >= len(p) or p[self.i] != ")":
+            raise ValueError("unbalanced parenthesis")
+        self.i += 1
+        return _ZERO_WIDTH if lookaround else inner
+
+    def whole(self) -> Reading:
+        reading = self.alternation()
+        if self.i != len(self.p):
+            raise ValueError("unbalanced parenthesis")
+        return reading
+
+
+def _digit() -> Reading:
+    anchor = frozenset([DIGIT])
+    return Reading((anchor,), anchor, False)
+
+
+_GLOBAL_FLAGS = regex.compile(r"\(\?([a-zA-Z]+)\)")
+
+
+def read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any],
+         flags: Iterable[str] = ()) -> tuple[CNF, frozenset[str] | None]:
+    """(anchors, first) of a rule's pattern; ((), None) when this reader cannot follow it."""
+    flags = set(flags)
+    for m in _GLOBAL_FLAGS.finditer(pattern):
+        flags.update({"i": "ignorecase", "x": "verbose"}.get(f, f) for f in m.group(1))
+    if "verbose" in flags:  # white space and comments would read as literal words
+        return (), None
+    try:
+        reading = _Parser(pattern, macros, lexicons, 0, "ignorecase" in flags).whole()
+    except (ValueError, IndexError):
+        return (), None
+    first = None if reading.nullable or not reading.first else reading.first
+    return reading.cnf, first
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding anchors in an article, word by word
+
+_TOKEN = regex.compile(r"\w+")
+_MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
+
+
+@dataclass
+class Scanner:
+    """Says which anchors a word holds, and where in it they start.
+
+    Every anchor lies inside the words of a match. A lexicon entry starts a word: an entry of
+    several words (or with a mark such as "St.") starts with exactly its first word, a one-word
+    entry with that word or a longer one (entries are not anchored at their end). A literal word is
+    part of one word, a digit is in one word. What each distinct word holds is remembered across
+    articles, so a paragraph costs one dictionary lookup per word.
+    """
+
+    exact: dict[str, frozenset[str]]  # first word -> lexicon anchors (case-sensitive anchors: as written)
+    prefix: dict[str, frozenset[str]]  # one-word entries -> lexicon anchors
+    everywhere: frozenset[str]  # lexicons with an entry that does not start with a word character
+    words: tuple[str, ...]
+    digits: bool
+    _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, anchors: Iterable[str], lexicons: dict[str, Lexicon]) -> "Scanner":
+        anchors = set(anchors)
+        exact: dict[str, set[str]] = {}
+        prefix: dict[str, set[str]] = {}
+        everywhere: set[str] = set()
+        for anchor in sorted(a for a in anchors if a.startswith(LEXICON)):
+            name = anchor[len(LEXICON):]
+            any_case = name.endswith(ANY_CASE)
+            for surface in lexicons[name.removesuffix(ANY_CASE)].surfaces():
+                surface = " ".join(surface.split())
+                key = surface.casefold() if any_case else surface
+                m = _TOKEN.match(key)
+                if m is None:
+                    everywhere.add(anchor)
+                else:
+                    (prefix if m.end() == len(key) else exact).setdefault(m.group(), set()).add(anchor)
+        words = tuple(sorted(a[len(WORD):] for a in anchors if a.startswith(WORD)))
+        return cls({k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in prefix.items()},
+                   frozenset(everywhere), words, DIGIT in anchors)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        return state
+
+    def of_word(self, word: str) -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
+        """The anchors in a word (as written), and each anchor's start offsets within it."""
+        found = self._memo.get(word)
+        if found is not None:
+            return found
+        low = lower(word)
+        names: set[str] = set()
+        for key in {word, word.casefold()}:  # case-sensitive anchors are keyed as written, the others case-folded
+            names.update(self.exact.get(key, ()))
+            for end in range(1, len(key) + 1):
+                names.update(self.prefix.get(key[:end], ()))
+        starts: list[tuple[str, int]] = [(name, 0) for name in names]
+        for w in self.words:
+            i = low.find(w)
+            while i >= 0:
+                starts.append((WORD + w, i))
+                i = low.find(w, i + 1)
+        if self.digits:
+            starts.extend((DIGIT, i) for i, ch in enumerate(word) if ch.isdigit())
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        found = self._memo[word] = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
+        return found
+
+    def anchors_in(self, text: str, pos: int, endpos: int) -> set[str]:
+        """The anchors that text[pos:endpos] holds."""
+        out = set(self.everywhere)
+        for word in set(_TOKEN.findall(text, pos, endpos)):
+            names = self.of_word(word)[0]
+            if names:
+                out |= names
+        return out
+
+
+def lower(text: str) -> str:
+    """Lower case with the same offsets (the one letter whose lower case is two characters stays one)."""
+    return text.replace("\u0130", "I").lower()
+
+
+@dataclass
+class Windows:
+    """Per article: which anchors each paragraph (span) holds, and where anchors start."""
+
+    text: str
+    spans: list[tuple[int, int]]
+    scanner: Scanner
+    _present: list[set[str]] = field(default_factory=list)
+    _cache: dict[Any, list[int]] = field(default_factory=dict)
+    _starts: dict[str, list[int]] | None = None
+
+    def __post_init__(self) -> None:
+        self._present = [self.scanner.anchors_in(self.text, a, b) for a, b in self.spans]
+
+    def for_rule(self, cnf: CNF) -> list[int]:
+        """Indexes of the spans where every clause has an anchor."""
+        found = self._cache.get(cnf)
+        if found is None:
+            found = [i for i, present in enumerate(self._present)
+                     if all(not clause.isdisjoint(present) for clause in cnf)]
+            self._cache[cnf] = found
+        return found
+
+    def any_in(self, cnf: CNF, pos: int, endpos: int) -> bool:
+        """Whether text[pos:endpos] holds an anchor of every clause."""
+        present = self.scanner.anchors_in(self.text, pos, endpos)
+        return all(not clause.isdisjoint(present) for clause in cnf)
+
+    def starts(self, first: frozenset[str]) -> list[int] | None:
+        """Every position where one of `first` starts, in order (None if one can start anywhere)."""
+        if not first.isdisjoint(self.scanner.everywhere):
+            return None
+        key = ("first", first)
+        found = self._cache.get(key)
+        if found is None:
+            if self._starts is None:
+                self._starts = self._index()
+            found = sorted({p for name in first for p in self._starts.get(name, ())})
+            self._cache[key] = found
+        return found
+
+    def _index(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        of_word = self.scanner.of_word
+        for m in _TOKEN.finditer(self.text):
+            offsets = of_word(m.group())[1]
+            if offsets:
+                at = m.start()
+                for name, i in offsets:
+                    out.setdefault(name, []).append(at + i)
+        return out
+
+
+def between(positions: list[int], pos: int, endpos: int) -> list[int]:
+    """The positions in [pos, endpos), from a sorted list."""
+    return positions[bisect.bisect_left(positions, pos):bisect.bisect_left(positions, endpos)]
