@@ -323,6 +323,8 @@ class Scanner:
     everywhere: frozenset[str]  # lexicons with an entry that does not start with a word character
     words: tuple[str, ...]
     digits: bool
+    _words: Any = None  # one pattern for all literal words, compiled on first use
+    _word_set: frozenset[str] = frozenset()
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -349,6 +351,7 @@ class Scanner:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_memo"] = {}
+        state["_words"] = None
         return state
 
     def of_word(self, word: str) -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
@@ -363,11 +366,14 @@ class Scanner:
             for end in range(1, len(key) + 1):
                 names.update(self.prefix.get(key[:end], ()))
         starts: list[tuple[str, int]] = [(name, 0) for name in names]
-        for w in self.words:
-            i = low.find(w)
-            while i >= 0:
-                starts.append((WORD + w, i))
-                i = low.find(w, i + 1)
+        if self.words:
+            if self._words is None:
+                self._word_set = frozenset(self.words)
+                self._words = regex.compile("|".join(regex.escape(w) for w in sorted(self.words, key=len, reverse=True)))
+            for m in self._words.finditer(low, overlapped=True):
+                # at one position the longest word matched; shorter words there are its prefixes
+                hit = m.group()
+                starts.extend((WORD + hit[:n], m.start()) for n in range(3, len(hit) + 1) if hit[:n] in self._word_set)
         if self.digits:
             starts.extend((DIGIT, i) for i, ch in enumerate(word) if ch.isdigit())
         if len(self._memo) >= _MEMO_LIMIT:
@@ -392,31 +398,64 @@ def lower(text: str) -> str:
 
 @dataclass
 class Windows:
-    """Per article: which anchors each paragraph (span) holds, and where anchors start."""
+    """Per article: which anchors each paragraph (span) holds, and where each anchor starts.
+
+    One pass over the words of the paragraphs; each word's anchors come from the scanner's memory."""
 
     text: str
     spans: list[tuple[int, int]]
     scanner: Scanner
-    _present: list[set[str]] = field(default_factory=list)
-    _cache: dict[Any, list[int]] = field(default_factory=dict)
-    _starts: dict[str, list[int]] | None = None
+    _masks: dict[str, int] = field(default_factory=dict)  # anchor -> bit i set if span i holds it
+    _at: dict[str, list[int]] = field(default_factory=dict)  # anchor -> start positions, in order
+    _cache: dict[Any, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._present = [self.scanner.anchors_in(self.text, a, b) for a, b in self.spans]
+        scanner, text, at = self.scanner, self.text, self._at
+        get, of_word = scanner._memo.get, scanner.of_word
+        masks = self._masks
+        for bit, (a, b) in enumerate(self.spans):
+            present: set[str] = set()
+            for m in _TOKEN.finditer(text, a, b):
+                word = m.group()
+                found = get(word) or of_word(word)
+                if found[0]:
+                    present |= found[0]
+                    start = m.start()
+                    for name, i in found[1]:
+                        positions = at.get(name)
+                        if positions is None:
+                            at[name] = [start + i]
+                        else:
+                            positions.append(start + i)
+            for name in present:
+                masks[name] = masks.get(name, 0) | (1 << bit)
+        everything = (1 << len(self.spans)) - 1
+        for name in scanner.everywhere:
+            masks[name] = everything
 
     def for_rule(self, cnf: CNF) -> list[int]:
         """Indexes of the spans where every clause has an anchor."""
         found = self._cache.get(cnf)
         if found is None:
-            found = [i for i, present in enumerate(self._present)
-                     if all(not clause.isdisjoint(present) for clause in cnf)]
+            masks = self._masks
+            bits = (1 << len(self.spans)) - 1
+            for clause in cnf:
+                either = 0
+                for name in clause:
+                    either |= masks.get(name, 0)
+                bits &= either
+            found = [i for i in range(len(self.spans)) if bits >> i & 1]
             self._cache[cnf] = found
         return found
 
     def any_in(self, cnf: CNF, pos: int, endpos: int) -> bool:
-        """Whether text[pos:endpos] holds an anchor of every clause."""
-        present = self.scanner.anchors_in(self.text, pos, endpos)
-        return all(not clause.isdisjoint(present) for clause in cnf)
+        """Whether text[pos:endpos] holds the start of an anchor of every clause."""
+        everywhere, at = self.scanner.everywhere, self._at
+        for clause in cnf:
+            if clause.isdisjoint(everywhere) and not any(
+                    _any_between(at.get(name), pos, endpos) for name in clause):
+                return False
+        return True
 
     def starts(self, first: frozenset[str]) -> list[int] | None:
         """Every position where one of `first` starts, in order (None if one can start anywhere)."""
@@ -425,22 +464,17 @@ class Windows:
         key = ("first", first)
         found = self._cache.get(key)
         if found is None:
-            if self._starts is None:
-                self._starts = self._index()
-            found = sorted({p for name in first for p in self._starts.get(name, ())})
+            lists = [self._at[name] for name in first if name in self._at]
+            found = lists[0] if len(lists) == 1 else sorted({p for positions in lists for p in positions})
             self._cache[key] = found
         return found
 
-    def _index(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        of_word = self.scanner.of_word
-        for m in _TOKEN.finditer(self.text):
-            offsets = of_word(m.group())[1]
-            if offsets:
-                at = m.start()
-                for name, i in offsets:
-                    out.setdefault(name, []).append(at + i)
-        return out
+
+def _any_between(positions: list[int] | None, pos: int, endpos: int) -> bool:
+    if not positions:
+        return False
+    i = bisect.bisect_left(positions, pos)
+    return i < len(positions) and positions[i] < endpos
 
 
 def between(positions: list[int], pos: int, endpos: int) -> list[int]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from .anchors import Windows, between
-from .packs import Rule, RuleSet
+from .packs import LazyPattern, Rule, RuleSet
 
 DEFAULT_TIMEOUT = 2.0  # seconds a single pattern may run on one article
 ANCHOR_SCAN = "(anchor scan)"  # the timings entry for finding the rules' anchors (not a rule id)
@@ -74,6 +74,11 @@ class Run:
         self.problems.append(entry)
 
 
+def _compiled(pattern: Any) -> Any:
+    """The regex behind a LazyPattern, so hot loops skip its attribute forwarding."""
+    return pattern._get() if isinstance(pattern, LazyPattern) else pattern
+
+
 def _groups(m: Any) -> dict[str, tuple[str, int, int]]:
     out = {}
     for name in m.re.groupindex:
@@ -99,19 +104,22 @@ def _timed(run: Run, rule: Rule, func, *args, **kwargs):
 def find_all(run: Run, rule: Rule, text: str, pos: int = 0, endpos: int | None = None) -> list[Match]:
     """Every non-overlapping match of one rule in text[pos:endpos]."""
     endpos = len(text) if endpos is None else endpos
-    found = _timed(run, rule, lambda **kw: list(rule.compiled.finditer(text, pos, endpos, **kw)))
+    pattern = _compiled(rule.compiled)
+    found = _timed(run, rule, lambda **kw: list(pattern.finditer(text, pos, endpos, **kw)))
     return [Match(rule, m.start(), m.end(), _groups(m)) for m in found or [] if m.end() > m.start()]
 
 
 def find_from(run: Run, rule: Rule, text: str, starts: list[int], pos: int, endpos: int) -> list[Match]:
     """What find_all finds, when every match must start at one of `starts`: the pattern is tried
     only there, leftmost first, each match resuming the search after its end."""
+    pattern = _compiled(rule.compiled)
+
     def scan(**kw):
         found, resume = [], pos
         for p in between(starts, pos, endpos):
             if p < resume:
                 continue
-            m = rule.compiled.match(text, p, endpos, **kw)
+            m = pattern.match(text, p, endpos, **kw)
             if m is not None and m.end() > m.start():
                 found.append(m)
                 resume = m.end()
@@ -126,14 +134,41 @@ def _absent(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> bool:
     w = run.anchored(rule, text)
     if w is not None and not w.any_in(rule.anchors, pos, endpos):
         return True
-    return rule.trigger_compiled is not None and rule.trigger_compiled.search(text, pos, endpos) is None
+    return rule.trigger_compiled is not None and not _trigger_hits(run, rule, text, pos, endpos, first_only=True)
+
+
+def _trigger_hits(run: Run, rule: Rule, text: str, pos: int, endpos: int, first_only: bool = False) -> list[int]:
+    """Where the rule's trigger matches in text[pos:endpos] (finditer's starts), tried only where
+    it can start when its pattern says so."""
+    trigger = _compiled(rule.trigger_compiled)
+    w = run.windows if run.windows is not None and run.windows.text is text else None
+    starts = w.starts(rule.trigger_first) if w is not None and rule.trigger_first else None
+
+    def scan(**kw):
+        if starts is None:
+            if first_only:
+                m = trigger.search(text, pos, endpos, **kw)
+                return [m.start()] if m else []
+            return [m.start() for m in trigger.finditer(text, pos, endpos, **kw)]
+        found, resume = [], pos
+        for p in between(starts, pos, endpos):
+            if p < resume:
+                continue
+            m = trigger.match(text, p, endpos, **kw)
+            if m is not None:
+                found.append(p)
+                if first_only:
+                    break
+                resume = max(m.end(), p + 1)
+        return found
+    return _timed(run, rule, scan) or []
 
 
 def match_at(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | None:
     """A match that starts exactly at pos (for rules read after a quotation)."""
     if _absent(run, rule, text, pos, endpos):
         return None
-    m = _timed(run, rule, rule.compiled.match, text, pos, endpos)
+    m = _timed(run, rule, _compiled(rule.compiled).match, text, pos, endpos)
     return Match(rule, m.start(), m.end(), _groups(m)) if m else None
 
 
@@ -144,15 +179,16 @@ def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Matc
 
     w = run.anchored(rule, text)
     starts = w.starts(rule.first) if w is not None and rule.first else None
+    pattern = _compiled(rule.compiled)
 
     def search(**kw):
         if starts is not None:  # the positions a match can start at, in order
             for p in between(starts, pos, endpos):
-                m = rule.compiled.match(text, p, endpos, **kw)
+                m = pattern.match(text, p, endpos, **kw)
                 if m is not None and m.end() == endpos:
                     return m
             return None
-        for m in rule.compiled.finditer(text, pos, endpos, overlapped=True, **kw):
+        for m in pattern.finditer(text, pos, endpos, overlapped=True, **kw):
             if m.end() == endpos:
                 return m
         return None
@@ -204,10 +240,10 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
         return out
     hits: list[int] = []
     for a, b in windows:
-        key = (rule.trigger, rule.trigger_compiled.flags, a, b)
+        key = (rule.trigger, rule.flags, a, b)
         found = run.trigger_hits.get(key) if run.trigger_hits.get("text") is text else None
         if found is None:  # rules that share a trigger share its scan
-            found = _timed(run, rule, lambda **kw: [m.start() for m in rule.trigger_compiled.finditer(text, a, b, **kw)]) or []
+            found = _trigger_hits(run, rule, text, a, b)
             if run.trigger_hits.get("text") is not text:
                 run.trigger_hits = {"text": text}
             run.trigger_hits[key] = found
