@@ -30,10 +30,12 @@ from .lexicon import Lexicon
 Clause = frozenset  # of anchors: a match contains at least one of them
 CNF = tuple  # of clauses, all required
 
-LEXICON, WORD, DIGIT = "lexicon:", "word:", "digit"
+LEXICON, WORD, START, DIGIT, UPPER = "lexicon:", "word:", "start:", "digit", "upper"
 ANY_CASE = "~i"  # after a lexicon anchor: matched ignoring case
 _MAX_CLAUSES = 4
 _DIGIT_CLASS = regex.compile(r"\[(?:0-9|\\d|[0-9]-[0-9]|[0-9])+\]")
+_NOT_AFTER_WORD = regex.compile(r"\(\?<!(?:\\w|\[[^\]\[]*\\w[^\]\[]*\])\)")
+_UPPER_CLASS = regex.compile(r"\[(?:A-Z|\\p\{Lu\})+\]|\\p\{Lu\}")
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
 _REFERENCE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _GROUP_FLAGS = regex.compile(r"\?[a-zA-Z\-]*[:>)]|\?#[^)]*\)")
@@ -55,11 +57,15 @@ _ZERO_WIDTH = Reading()
 _UNKNOWN = Reading((), None, False)
 
 
-def _word(letters: str) -> Reading:
+def _word(letters: str, word_start: bool = False) -> Reading:
+    """A literal word: a clause when it is long and rare enough to tell paragraphs apart, and a
+    possible first anchor in any case (right after \\b it starts a word, which is rarer)."""
     word = letters.lower()
-    if len(word) < 3 or word in _COMMON:
+    if len(word) < 2 and not word_start:  # a letter anywhere in a word: no help
         return _UNKNOWN
-    anchor = frozenset([WORD + word])
+    anchor = frozenset([(START if word_start else WORD) + word])
+    if len(word) < 3 or word in _COMMON:
+        return Reading((), anchor, False)
     return Reading((anchor,), anchor, False)
 
 
@@ -111,17 +117,22 @@ class _Parser:
         self.p, self.i = pattern, 0
         self.macros, self.lexicons, self.depth = macros, lexicons, depth
         self.ignorecase = ignorecase
+        self.word_start = False  # the next sequence begins right after \b
 
     def alternation(self) -> Reading:
+        word_start = self.word_start
         branches = [self.sequence()]
         while self.i < len(self.p) and self.p[self.i] == "|":
             self.i += 1
+            self.word_start = word_start
             branches.append(self.sequence())
+        self.word_start = False
         return _either(branches)
 
     def sequence(self) -> Reading:
         items: list[Reading] = []
         letters = ""  # a run of literal letters: "minister" in "(?:Prime\\s+)?Minister"
+        word_start, self.word_start = self.word_start, False
         while self.i < len(self.p) and self.p[self.i] not in "|)":
             c = self.p[self.i]
             if c.isalpha():
@@ -131,18 +142,25 @@ class _Parser:
                     letters += c
                     continue
                 if letters:
-                    items.append(_word(letters))
+                    items.append(_word(letters, word_start))
                     letters = ""
                 items.append(_optional(_UNKNOWN) if optional else _UNKNOWN)
+                word_start = False
                 continue
             if letters:
-                items.append(_word(letters))
-                letters = ""
+                items.append(_word(letters, word_start))
+                letters, word_start = "", False
+            self.word_start = word_start
+            at = self.i
             atom = self.atom()
             optional = self.quantifier()
             items.append(_optional(atom) if optional else atom)
+            self.word_start = False
+            # after \b or (?<!\w), a word character starts a word
+            word_start = (self.p.startswith("\\b", at) and self.i == at + 2) or bool(
+                _NOT_AFTER_WORD.fullmatch(self.p, at, self.i))
         if letters:
-            items.append(_word(letters))
+            items.append(_word(letters, word_start))
         return _sequence(items)
 
     def quantifier(self) -> bool | None:
@@ -175,7 +193,9 @@ class _Parser:
         if c == "[":
             start = self.i
             self.char_class()
-            return _digit() if _DIGIT_CLASS.fullmatch(p, start, self.i) else _UNKNOWN
+            if _DIGIT_CLASS.fullmatch(p, start, self.i):
+                return _digit()
+            return self._upper() if _UPPER_CLASS.fullmatch(p, start, self.i) else _UNKNOWN
         if c.isdigit():
             self.i += 1
             return _digit()
@@ -187,7 +207,9 @@ class _Parser:
             if e in "bBAZ":
                 return _ZERO_WIDTH
             if e in "pPN" and self.i < len(p) and p[self.i] == "{":
-                self.i = p.index("}", self.i) + 1
+                start, self.i = self.i - 2, p.index("}", self.i) + 1
+                if _UPPER_CLASS.fullmatch(p, start, self.i):
+                    return self._upper()
             elif e in "xuU":
                 self.i += {"x": 2, "u": 4, "U": 8}[e]
             return _UNKNOWN
@@ -201,6 +223,12 @@ class _Parser:
                 return self.reference(m.group(1))
         self.i += 1
         return _UNKNOWN
+
+    def _upper(self) -> Reading:
+        """An upper-case letter: a first anchor, unless case is ignored (then any letter matches)."""
+        if self.ignorecase:
+            return _UNKNOWN
+        return Reading((), frozenset([UPPER]), False)
 
     def reference(self, name: str) -> Reading:
         if name in self.macros:
@@ -304,6 +332,8 @@ def read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any],
 # Finding anchors in an article, word by word
 
 _TOKEN = regex.compile(r"\w+")
+_DIGIT = regex.compile(r"\d")
+_UPPER = regex.compile(r"\p{Lu}")
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
 
 
@@ -323,6 +353,7 @@ class Scanner:
     everywhere: frozenset[str]  # lexicons with an entry that does not start with a word character
     words: tuple[str, ...]
     digits: bool
+    upper: bool = False
     _words: Any = None  # one pattern for all literal words, compiled on first use
     _word_set: frozenset[str] = frozenset()
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
@@ -344,9 +375,12 @@ class Scanner:
                     everywhere.add(anchor)
                 else:
                     (prefix if m.end() == len(key) else exact).setdefault(m.group(), set()).add(anchor)
+        for anchor in anchors:
+            if anchor.startswith(START):  # a literal word right after \b: a prefix of the word, any case
+                prefix.setdefault(anchor[len(START):], set()).add(anchor)
         words = tuple(sorted(a[len(WORD):] for a in anchors if a.startswith(WORD)))
         return cls({k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in prefix.items()},
-                   frozenset(everywhere), words, DIGIT in anchors)
+                   frozenset(everywhere), words, DIGIT in anchors, UPPER in anchors)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -373,9 +407,11 @@ class Scanner:
             for m in self._words.finditer(low, overlapped=True):
                 # at one position the longest word matched; shorter words there are its prefixes
                 hit = m.group()
-                starts.extend((WORD + hit[:n], m.start()) for n in range(3, len(hit) + 1) if hit[:n] in self._word_set)
+                starts.extend((WORD + hit[:n], m.start()) for n in range(1, len(hit) + 1) if hit[:n] in self._word_set)
         if self.digits:
-            starts.extend((DIGIT, i) for i, ch in enumerate(word) if ch.isdigit())
+            starts.extend((DIGIT, m.start()) for m in _DIGIT.finditer(word))
+        if self.upper:
+            starts.extend((UPPER, m.start()) for m in _UPPER.finditer(word))
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
         found = self._memo[word] = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
