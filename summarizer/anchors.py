@@ -118,6 +118,7 @@ class _Parser:
         self.macros, self.lexicons, self.depth = macros, lexicons, depth
         self.ignorecase = ignorecase
         self.word_start = False  # the next sequence begins right after \b
+        self.near = False  # read what positive look-arounds require too
 
     def alternation(self) -> Reading:
         word_start = self.word_start
@@ -234,7 +235,9 @@ class _Parser:
         if name in self.macros:
             if self.depth > 20:
                 raise ValueError("macros refer to each other in a loop")
-            return _Parser(self.macros[name], self.macros, self.lexicons, self.depth + 1, self.ignorecase).whole()
+            parser = _Parser(self.macros[name], self.macros, self.lexicons, self.depth + 1, self.ignorecase)
+            parser.near = self.near
+            return parser.whole()
         if name in self.lexicons and len(self.lexicons[name]):
             anchor = frozenset([LEXICON + name + (ANY_CASE if self.ignorecase else "")])
             return Reading((anchor,), anchor, False)
@@ -267,7 +270,7 @@ class _Parser:
         if p.startswith("?", self.i):
             rest = p[self.i:self.i + 4]
             if rest.startswith(("?=", "?!", "?<=", "?<!")):
-                lookaround = True
+                lookaround = "positive" if rest.startswith(("?=", "?<=")) else "negative"
                 self.i += 3 if rest.startswith("?<") else 2
             elif rest.startswith(("?P<", "?<")):
                 self.i = p.index(">", self.i) + 1
@@ -290,11 +293,13 @@ class _Parser:
                     return self._close(inner, False)
         return self._close(self.alternation(), lookaround)
 
-    def _close(self, inner: Reading, lookaround: bool) -> Reading:
+    def _close(self, inner: Reading, lookaround: bool | str) -> Reading:
         p = self.p
         if self.i >= len(p) or p[self.i] != ")":
             raise ValueError("unbalanced parenthesis")
         self.i += 1
+        if lookaround == "positive" and self.near:  # what it looks at is next to the match
+            return Reading(inner.cnf, frozenset(), True)
         return _ZERO_WIDTH if lookaround else inner
 
     def whole(self) -> Reading:
@@ -312,20 +317,36 @@ def _digit() -> Reading:
 _GLOBAL_FLAGS = regex.compile(r"\(\?([a-zA-Z]+)\)")
 
 
-def read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any],
-         flags: Iterable[str] = ()) -> tuple[CNF, frozenset[str] | None]:
-    """(anchors, first) of a rule's pattern; ((), None) when this reader cannot follow it."""
+def _read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: Iterable[str],
+          near: bool) -> Reading | None:
     flags = set(flags)
     for m in _GLOBAL_FLAGS.finditer(pattern):
         flags.update({"i": "ignorecase", "x": "verbose"}.get(f, f) for f in m.group(1))
     if "verbose" in flags:  # white space and comments would read as literal words
-        return (), None
+        return None
+    parser = _Parser(pattern, macros, lexicons, 0, "ignorecase" in flags)
+    parser.near = near
     try:
-        reading = _Parser(pattern, macros, lexicons, 0, "ignorecase" in flags).whole()
+        return parser.whole()
     except (ValueError, IndexError):
+        return None
+
+
+def read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any],
+         flags: Iterable[str] = ()) -> tuple[CNF, frozenset[str] | None]:
+    """(anchors, first) of a rule's pattern; ((), None) when this reader cannot follow it."""
+    reading = _read(pattern, macros, lexicons, flags, near=False)
+    if reading is None:
         return (), None
     first = None if reading.nullable or not reading.first else reading.first
     return reading.cnf, first
+
+
+def near(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: Iterable[str] = ()) -> CNF:
+    """What the paragraph of every match holds: the anchors, and what positive look-arounds
+    require ("companies" in (?<=companies\s+)) next to the match."""
+    reading = _read(pattern, macros, lexicons, flags, near=True)
+    return reading.cnf if reading is not None else ()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ class Run:
 
     def anchored(self, rule: Rule, text: str) -> Windows | None:
         w = self.windows
-        return w if (rule.anchors or rule.first) and w is not None and w.text is text else None
+        return w if (rule.anchors or rule.first or rule.near) and w is not None and w.text is text else None
 
     def problem(self, kind: str, message: str, span: tuple[int, int] | None = None, rule: str | None = None) -> None:
         entry: dict[str, Any] = {"kind": kind, "message": message}
@@ -217,7 +217,7 @@ def _windows(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> list[tup
     if w is None:
         return [(pos, endpos)]
     out = []
-    for i in w.for_rule(rule.anchors):
+    for i in w.for_rule(rule.near or rule.anchors):
         a, b = w.spans[i]
         a, b = max(a, pos), min(b, endpos)
         if a < b:

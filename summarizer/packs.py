@@ -114,6 +114,7 @@ class Rule:
     anchors: tuple[frozenset[str], ...] = ()  # what every match contains (anchors.py): where the rule runs
     first: frozenset[str] | None = None  # what every match starts with (anchors.py): where it is tried
     trigger_first: frozenset[str] | None = None  # the same for the trigger
+    near: tuple[frozenset[str], ...] = ()  # what a match's paragraph holds, look-arounds included
     replaced: tuple[str, ...] = ()  # earlier definitions this one replaced: "pack (file:line)"
 
     def where(self) -> str:
@@ -598,6 +599,7 @@ def _compile(rule: Rule, lexicons: dict[str, Lexicon], macros: dict[str, str]) -
         raise RuleError(rule.path, f"pattern is not a valid regular expression: {exc}", rule.line, rule.id) from None
     if rule.context != "inside":  # rules read inside a quotation see the quotation's text, not the article's
         rule.anchors, rule.first = anchors.read(rule.pattern, macros, lexicons, rule.flags)
+        rule.near = anchors.near(rule.pattern, macros, lexicons, rule.flags)
     if rule.trigger:
         rule.trigger_first = anchors.read(rule.trigger, macros, lexicons, rule.flags)[1]
         try:
@@ -667,7 +669,7 @@ def _build(order: list[Path]) -> RuleSet:
     rules = sorted(builder.rules.values(), key=lambda r: (STAGES.index(r.stage), r.index))
     for rule in rules:
         _compile(rule, builder.lexicons, builder.macros)
-    used = {a for r in rules for clause in (*r.anchors, r.first or (), r.trigger_first or ()) for a in clause}
+    used = {a for r in rules for clause in (*r.anchors, *r.near, r.first or (), r.trigger_first or ()) for a in clause}
     scanner = anchors.Scanner.build(used, builder.lexicons)
     return RuleSet(builder.lexicons, builder.macros, rules, builder.chain, builder.aliases, builder.warnings,
                    [str(f) for f in order], scanner)
