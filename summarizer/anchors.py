@@ -15,7 +15,10 @@ An anchor is a lexicon (a match holds one of its entries, starting a word), a li
 letters or more (inside a word), or a digit. Anchors are found word by word (`Scanner`): each of
 them lies within the words of the match. Rule authors write nothing for this, and a pattern this
 reader cannot follow simply has no anchors: the rule then scans everything, as before. The results
-are the same as a full scan, except for a match that would span a blank line.
+are those of a full scan with one difference: paragraphs are read apart, so a match, and what its
+look-aheads see, ends at the blank line that ends its paragraph, and a look-behind's words count
+only in the paragraph of the match ("companies" ending a headline does not make the next
+paragraph's first word a company).
 """
 from __future__ import annotations
 
@@ -207,6 +210,10 @@ class _Parser:
                 return _digit()
             if e in "bBAZ":
                 return _ZERO_WIDTH
+            if e.isdigit():  # an octal escape or a back-reference: its digits are not literal
+                while self.i < len(p) and p[self.i].isdigit():
+                    self.i += 1
+                return _UNKNOWN
             if e in "pPN" and self.i < len(p) and p[self.i] == "{":
                 start, self.i = self.i - 2, p.index("}", self.i) + 1
                 if _UPPER_CLASS.fullmatch(p, start, self.i):
@@ -343,7 +350,7 @@ def read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any],
 
 
 def near(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: Iterable[str] = ()) -> CNF:
-    """What the paragraph of every match holds: the anchors, and what positive look-arounds
+    r"""What the paragraph of every match holds: the anchors, and what positive look-arounds
     require ("companies" in (?<=companies\s+)) next to the match."""
     reading = _read(pattern, macros, lexicons, flags, near=True)
     return reading.cnf if reading is not None else ()
@@ -398,7 +405,7 @@ class Scanner:
                     (prefix if m.end() == len(key) else exact).setdefault(m.group(), set()).add(anchor)
         for anchor in anchors:
             if anchor.startswith(START):  # a literal word right after \b: a prefix of the word, any case
-                prefix.setdefault(anchor[len(START):], set()).add(anchor)
+                prefix.setdefault(anchor[len(START):].casefold(), set()).add(anchor)
         words = tuple(sorted(a[len(WORD):] for a in anchors if a.startswith(WORD)))
         return cls({k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in prefix.items()},
                    frozenset(everywhere), words, DIGIT in anchors, UPPER in anchors)
@@ -416,7 +423,9 @@ class Scanner:
             return found
         low = lower(word)
         names: set[str] = set()
-        for key in {word, word.casefold()}:  # case-sensitive anchors are keyed as written, the others case-folded
+        # case-sensitive anchors are keyed as written, the others case-folded; a pattern that ignores
+        # case matches the Turkish İ and ı as i, which casefold() alone does not give
+        for key in {word, word.casefold(), low.casefold()}:
             names.update(self.exact.get(key, ()))
             for end in range(1, len(key) + 1):
                 names.update(self.prefix.get(key[:end], ()))
@@ -449,8 +458,9 @@ class Scanner:
 
 
 def lower(text: str) -> str:
-    """Lower case with the same offsets (the one letter whose lower case is two characters stays one)."""
-    return text.replace("\u0130", "I").lower()
+    """Lower case with the same offsets (the one letter whose lower case is two characters stays
+    one); the Turkish dotted and dotless i become i, as a pattern ignoring case matches them."""
+    return text.replace("\u0130", "I").replace("\u0131", "i").lower()
 
 
 @dataclass
@@ -463,32 +473,49 @@ class Windows:
     spans: list[tuple[int, int]]
     scanner: Scanner
     _masks: dict[str, int] = field(default_factory=dict)  # anchor -> bit i set if span i holds it
-    _at: dict[str, list[int]] = field(default_factory=dict)  # anchor -> start positions, in order
+    _word_at: dict[str, list[int]] = field(default_factory=dict)  # word holding anchors -> its positions
+    _at_cache: dict[str, list[int]] | None = None
     _cache: dict[Any, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        scanner, text, at = self.scanner, self.text, self._at
-        get, of_word = scanner._memo.get, scanner.of_word
-        masks = self._masks
+        scanner, text = self.scanner, self.text
+        memo = scanner._memo
+        get, of_word = memo.get, scanner.of_word
+        masks, word_at = self._masks, self._word_at
         for bit, (a, b) in enumerate(self.spans):
-            present: set[str] = set()
+            words: set[str] = set()
             for m in _TOKEN.finditer(text, a, b):
                 word = m.group()
                 found = get(word) or of_word(word)
                 if found[0]:
-                    present |= found[0]
-                    start = m.start()
-                    for name, i in found[1]:
-                        positions = at.get(name)
-                        if positions is None:
-                            at[name] = [start + i]
-                        else:
-                            positions.append(start + i)
-            for name in present:
-                masks[name] = masks.get(name, 0) | (1 << bit)
+                    words.add(word)
+                    at = word_at.get(word)
+                    if at is None:
+                        word_at[word] = [m.start()]
+                    else:
+                        at.append(m.start())
+            flag = 1 << bit
+            for word in words:
+                for name in memo[word][0] if word in memo else of_word(word)[0]:
+                    masks[name] = masks.get(name, 0) | flag
         everything = (1 << len(self.spans)) - 1
         for name in scanner.everywhere:
             masks[name] = everything
+
+    @property
+    def _at(self) -> dict[str, list[int]]:
+        """Anchor -> where it starts, in order; built from the words' positions when first asked."""
+        at = self._at_cache
+        if at is None:
+            at = {}
+            of_word = self.scanner.of_word
+            for word, positions in self._word_at.items():
+                for name, i in of_word(word)[1]:
+                    at.setdefault(name, []).extend(p + i for p in positions)
+            for positions in at.values():
+                positions.sort()
+            self._at_cache = at
+        return at
 
     def for_rule(self, cnf: CNF) -> list[int]:
         """Indexes of the spans where every clause has an anchor."""
