@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # measure this checkout, not a summarizer installed elsewhere
 DEFAULT_CORPORA = [ROOT.parent / "shared" / "eval" / "polnear" / "train",
                    ROOT.parent / "shared" / "eval" / "polnear" / "dev"]
 
@@ -110,15 +111,30 @@ def _wall(cmd: list[str], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=ROOT)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
+def _installed_is_this_checkout() -> bool:
+    """Whether the installed package (editable, or a copy with the same sources) is this checkout."""
+    found = subprocess.run([sys.executable, "-c", "import summarizer; print(summarizer.__file__)"],
+                           capture_output=True, text=True, check=False, cwd=tempfile.gettempdir())
+    if found.returncode != 0:
+        return False
+    installed = Path(found.stdout.strip()).parent
+    return all((installed / p.name).is_file() and (installed / p.name).read_bytes() == p.read_bytes()
+               for p in (ROOT / "summarizer").glob("*.py"))
+
+
 def startup(article: Path, repeat: int) -> dict:
     exe = shutil.which("summarizer")
+    if exe and not _installed_is_this_checkout():
+        print(f"start-up: the installed {exe} is not this checkout; run `pip install .` to measure "
+              "the installed command, timing `python -m summarizer` from the checkout instead", file=sys.stderr)
+        exe = None
     cmd = [exe] if exe else [sys.executable, "-m", "summarizer"]
-    subprocess.run([*cmd, "facts", str(article)], stdout=subprocess.DEVNULL, check=False)  # warm the rule cache
+    subprocess.run([*cmd, "facts", str(article)], stdout=subprocess.DEVNULL, check=False, cwd=ROOT)  # warm the cache
     base = _wall([sys.executable, "-c", "import yaml, jinja2, regex"], repeat)
     facts = _wall([*cmd, "facts", str(article)], repeat)
     return {"baseline_s": base, "facts_s": facts, "ratio": facts / base}
