@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -75,6 +76,14 @@ _PAST_ED = patterns.compile(
 _ED_PENALTY = 20
 
 
+@lru_cache(maxsize=256)
+def _cues(text: str, lo: int, hi: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The future and past cues of a sentence, found once for all the dates in it (a string
+    caches its hash, so the key costs nothing)."""
+    return tuple(tuple((m.start(), m.end()) for m in pattern.finditer(text, lo, hi))
+                 for pattern in (_FUTURE, _PAST, _PAST_ED))
+
+
 def tense_near(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
     """'future' or 'past' for the words text[start:end], from the sentence text[lo:hi] around them.
 
@@ -84,19 +93,20 @@ def tense_near(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
     if _DEADLINE.search(text, max(lo, start - 40), start):
         return "future"
     best: tuple[int, str] | None = None
+    future, past, past_ed = _cues(text, lo, hi)
     future_spans = []
-    for m in _FUTURE.finditer(text, lo, hi):
-        if start <= m.start() < end:
+    for a, b in future:
+        if start <= a < end:
             continue
-        future_spans.append((m.start(), m.end()))
-        d = start - m.end() if m.end() <= start else m.start() - end
+        future_spans.append((a, b))
+        d = start - b if b <= start else a - end
         if best is None or d < best[0]:
             best = (d, "future")
-    for pattern, penalty in ((_PAST, 0), (_PAST_ED, _ED_PENALTY)):
-        for m in pattern.finditer(text, lo, hi):
-            if start <= m.start() < end or any(a <= m.start() < b for a, b in future_spans):
+    for found, penalty in ((past, 0), (past_ed, _ED_PENALTY)):
+        for a, b in found:
+            if start <= a < end or any(fa <= a < fb for fa, fb in future_spans):
                 continue
-            d = (start - m.end() if m.end() <= start else m.start() - end) + penalty
+            d = (start - b if b <= start else a - end) + penalty
             if best is None or d < best[0]:
                 best = (d, "past")
     return best[1] if best else None
