@@ -28,6 +28,7 @@ from typing import Any, Iterable
 
 import regex
 
+from . import patterns
 from .lexicon import Lexicon
 
 Clause = frozenset  # of anchors: a match contains at least one of them
@@ -36,12 +37,12 @@ CNF = tuple  # of clauses, all required
 LEXICON, WORD, START, DIGIT, UPPER = "lexicon:", "word:", "start:", "digit", "upper"
 ANY_CASE = "~i"  # after a lexicon anchor: matched ignoring case
 _MAX_CLAUSES = 4
-_DIGIT_CLASS = regex.compile(r"\[(?:0-9|\\d|[0-9]-[0-9]|[0-9])+\]")
-_NOT_AFTER_WORD = regex.compile(r"\(\?<!(?:\\w|\[[^\]\[]*\\w[^\]\[]*\])\)")
-_UPPER_CLASS = regex.compile(r"\[(?:A-Z|\\p\{Lu\})+\]|\\p\{Lu\}")
-_QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
-_REFERENCE = regex.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_GROUP_FLAGS = regex.compile(r"\?[a-zA-Z\-]*[:>)]|\?#[^)]*\)")
+_DIGIT_CLASS = patterns.compile(r"\[(?:0-9|\\d|[0-9]-[0-9]|[0-9])+\]")
+_NOT_AFTER_WORD = patterns.compile(r"\(\?<!(?:\\w|\[[^\]\[]*\\w[^\]\[]*\])\)")
+_UPPER_CLASS = patterns.compile(r"\[(?:A-Z|\\p\{Lu\})+\]|\\p\{Lu\}")
+_QUANTIFIER = patterns.compile(r"\{(\d*)(?:,(\d*))?\}")
+_REFERENCE = patterns.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_GROUP_FLAGS = patterns.compile(r"\?[a-zA-Z\-]*[:>)]|\?#[^)]*\)")
 # words too common to tell paragraphs apart: a clause holding one is no help
 _COMMON = frozenset("the and for with that this was are from has have not his her its their who".split())
 
@@ -321,7 +322,7 @@ def _digit() -> Reading:
     return Reading((anchor,), anchor, False)
 
 
-_GLOBAL_FLAGS = regex.compile(r"\(\?([a-zA-Z]+)\)")
+_GLOBAL_FLAGS = patterns.compile(r"\(\?([a-zA-Z]+)\)")
 
 
 def _read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: Iterable[str],
@@ -359,9 +360,9 @@ def near(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: 
 # ---------------------------------------------------------------------------------------------
 # Finding anchors in an article, word by word
 
-_TOKEN = regex.compile(r"\w+")
-_DIGIT = regex.compile(r"\d")
-_UPPER = regex.compile(r"\p{Lu}")
+_TOKEN = patterns.compile(r"\w+")
+_DIGIT = patterns.compile(r"\d")
+_UPPER = patterns.compile(r"\p{Lu}")
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
 
 
@@ -433,7 +434,7 @@ class Scanner:
         if self.words:
             if self._words is None:
                 self._word_set = frozenset(self.words)
-                self._words = regex.compile("|".join(regex.escape(w) for w in sorted(self.words, key=len, reverse=True)))
+                self._words = patterns.compile("|".join(regex.escape(w) for w in sorted(self.words, key=len, reverse=True)))
             for m in self._words.finditer(low, overlapped=True):
                 # at one position the longest word matched; shorter words there are its prefixes
                 hit = m.group()
@@ -496,7 +497,7 @@ class Windows:
                         at.append(m.start())
             flag = 1 << bit
             for word in words:
-                for name in memo[word][0] if word in memo else of_word(word)[0]:
+                for name in of_word(word)[0]:
                     masks[name] = masks.get(name, 0) | flag
         everything = (1 << len(self.spans)) - 1
         for name in scanner.everywhere:

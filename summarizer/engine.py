@@ -233,11 +233,15 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     windows = _windows(run, rule, text, pos, endpos)
     w = run.anchored(rule, text)
     starts = w.starts(rule.first) if w is not None and rule.first else None
-    if rule.trigger_compiled is None or not sentences:
+
+    def find(spans: list[tuple[int, int]]) -> list[Match]:
         out: list[Match] = []
-        for a, b in windows:
+        for a, b in spans:
             out.extend(find_all(run, rule, text, a, b) if starts is None else find_from(run, rule, text, starts, a, b))
         return out
+
+    if rule.trigger_compiled is None or not sentences:
+        return find(windows)
     hits: list[int] = []
     for a, b in windows:
         key = (rule.trigger, rule.flags, a, b)
@@ -257,10 +261,7 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
             i += 1
         if i < len(hits) and hits[i] < b and b > pos and a < endpos:
             chosen.append((max(a, pos), min(b, endpos)))
-    out = []
-    for a, b in chosen:
-        out.extend(find_all(run, rule, text, a, b) if starts is None else find_from(run, rule, text, starts, a, b))
-    return out
+    return find(chosen)
 
 
 def run_stage(run: Run, rules: Iterable[Rule], text: str, pos: int = 0, endpos: int | None = None,
