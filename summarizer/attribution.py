@@ -10,12 +10,13 @@ introduced it with a colon ("He said:"), or of the previous paragraph when it op
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 from . import engine, patterns
 from .article import Article
 from .entities import Entities
 from .model import Entity, Span, Yield
-from .packs import RuleSet
+from .packs import Rule, RuleSet
 from .quotes import Quote, scan
 from .resolve import Resolver
 
@@ -113,34 +114,50 @@ class Attributor:
         self.article, self.quotes, self.ents, self.run = article, quotes, ents, run
         self.kept = kept
         stage = rules.stage("attribution")
-        self.after_rules = [r for r in stage if r.context == "after"]
-        self.before_rules = [r for r in stage if r.context == "before"]
+        # best priority first, `after` before `before` on a tie, then pack order: the order in
+        # which candidates are tried, so that the first with a speaker ends the search
+        self.rules = sorted((r for r in stage if r.context in ("after", "before")),
+                            key=lambda r: (-r.priority, r.context == "before", r.index))
+        self.before_rules = [r for r in self.rules if r.context == "before"]
         self.resolver = Resolver(article, ents, rules, [(q.open_span[0], (q.close_span or q.span)[1])
                                                         for q in quotes])
 
-    def candidates(self, i: int) -> list[tuple[engine.Match, Span | None]]:
-        """Every rule match around quotation i, best priority first (after before before on a tie)."""
+    def candidates(self, i: int) -> Iterator[tuple[engine.Match, Span | None]]:
+        """Every rule match around quotation i, best priority first (after before before on a tie).
+
+        Lazy: a rule is matched only when every better one has failed to give a speaker."""
         q, text = self.quotes[i], self.article.text
         after, before = _windows(self.article, self.quotes, i, self.kept)
-        found: list[tuple[engine.Match, Span | None]] = []
-        if after is not None:
-            for rule in self.after_rules:
+        for rule in self.rules:
+            if rule.context == "after":
+                if after is None:
+                    continue
                 m = engine.match_at(self.run, rule, text, after[0], after[1])
                 if m and m.span_of("speaker") and _after_ok(self.article, q, m):
-                    found.append((m, None))
-        if before[1] > before[0]:
-            found += self._before(before)
-        return sorted(found, key=lambda t: (-t[0].rule.priority, t[1] is not None, t[0].rule.index))
+                    yield m, None
+            elif before[1] > before[0]:
+                hit = self._before_rule(rule, before)
+                if hit is not None:
+                    yield hit
 
-    def _before(self, window: Span) -> list[tuple[engine.Match, Span | None]]:
-        found: list[tuple[engine.Match, Span | None]] = []
+    def _before_rule(self, rule: Rule, window: Span) -> tuple[engine.Match, Span] | None:
+        latest = None
+        if rule.set.get("anchor") == "start":  # only a match from the window's first word can count
+            first_word = _WORD_CHAR.search(self.article.text, window[0], window[1])
+            latest = first_word.start() if first_word else window[1]
+        m = engine.match_ending(self.run, rule, self.article.text, window[0], window[1], latest)
+        if m and (m.span_of("speaker") or rule.set.get("subject")) and _anchored(self.article, m, window):
+            return m, window
+        return None
+
+    def _before(self, window: Span) -> Iterator[tuple[engine.Match, Span | None]]:
+        """The `before` rules' matches ending at window's end, best priority first, lazily."""
         for rule in self.before_rules:
-            m = engine.match_ending(self.run, rule, self.article.text, window[0], window[1])
-            if m and (m.span_of("speaker") or rule.set.get("subject")) and _anchored(self.article, m, window):
-                found.append((m, window))
-        return sorted(found, key=lambda t: (-t[0].rule.priority, t[0].rule.index))
+            hit = self._before_rule(rule, window)
+            if hit is not None:
+                yield hit
 
-    def intro(self, q: Quote) -> list[tuple[engine.Match, Span | None]]:
+    def intro(self, q: Quote) -> Iterator[tuple[engine.Match, Span | None]] | list:
         """A paragraph that ends with a colon ("Smith said:") introduces the quotation that opens
         the next one."""
         paras = self.article.paragraphs
@@ -183,7 +200,7 @@ class Attributor:
         # only a person or body the article names takes an unattributed quotation
         return Speaker(text[sub[0]:sub[1]], sub, entity) if entity is not None else None
 
-    def first_speaker(self, found: list[tuple[engine.Match, Span | None]]) -> tuple[engine.Match, "Speaker"] | None:
+    def first_speaker(self, found: Iterable[tuple[engine.Match, Span | None]]) -> tuple[engine.Match, "Speaker"] | None:
         for m, window in found:
             sp = self.speaker(m, window)
             if sp is not None:

@@ -172,18 +172,25 @@ def match_at(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | 
     return Match(rule, m.start(), m.end(), _groups(m)) if m else None
 
 
-def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | None:
-    """The leftmost match in text[pos:endpos] that ends exactly at endpos (rules read before a quotation)."""
+def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int,
+                 latest_start: int | None = None) -> Match | None:
+    """The leftmost match in text[pos:endpos] that ends exactly at endpos (rules read before a
+    quotation); with `latest_start`, only a match that starts there or earlier."""
     if _absent(run, rule, text, pos, endpos):
+        return None
+    check = rule.reverse
+    if check is not None and check.worth_asking() and not _timed(run, rule, check.may_end_at, text, pos, endpos):
         return None
 
     w = run.anchored(rule, text)
     starts = w.starts(rule.first) if w is not None and rule.first else None
     pattern = _compiled(rule.compiled)
+    last = endpos if latest_start is None else min(latest_start, endpos)
 
     def search(**kw):
-        if starts is not None:  # the positions a match can start at, in order
-            for p in between(starts, pos, endpos):
+        if starts is not None or latest_start is not None:  # the positions a match can start at, in order
+            tried = between(starts, pos, last + 1) if starts is not None else range(pos, last + 1)
+            for p in tried:
                 m = pattern.match(text, p, endpos, **kw)
                 if m is not None and m.end() == endpos:
                     return m

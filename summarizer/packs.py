@@ -35,7 +35,7 @@ CONTEXTS = {"text", "after", "before", "inside"}
 ORDERS = ("mdy", "dmy")  # numeric dates: month first (US) or day first (most of the world)
 MANIFEST_KEYS = {"name", "extends", "description"}
 FILE_KEYS = {"lexicons", "macros", "rules", "checks"}
-_CACHE_FORMAT = 4  # bump when RuleSet, Rule or Lexicon change shape
+_CACHE_FORMAT = 5  # bump when RuleSet, Rule or Lexicon change shape
 _REF = patterns.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Lu}
 _ID = patterns.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 
@@ -88,6 +88,39 @@ class LazyPattern:
         self._pattern, self._blob = None, blob
 
 
+class ReverseCheck:
+    """Whether any match ends exactly at a window's end, found by matching the pattern leftwards
+    from there: one attempt, where a forward search tries every position of the window.
+
+    It only rules windows out (the forward search still picks the leftmost match), so it is used
+    while it pays: while it rules out at least half of the windows it is asked about. The counts
+    decide speed only, never a result."""
+
+    __slots__ = ("pattern", "windows", "asked", "ruled_out")
+    TRIAL = 32  # windows asked about before the counts decide
+    PROBE = 16  # once switched off, one window in this many is still asked about
+
+    def __init__(self, pattern: Any) -> None:
+        self.pattern = pattern
+        self.windows = self.asked = self.ruled_out = 0
+
+    def __getstate__(self) -> Any:
+        return self.pattern
+
+    def __setstate__(self, pattern: Any) -> None:
+        self.__init__(pattern)
+
+    def worth_asking(self) -> bool:
+        self.windows += 1
+        return self.asked < self.TRIAL or 2 * self.ruled_out >= self.asked or self.windows % self.PROBE == 0
+
+    def may_end_at(self, text: str, pos: int, endpos: int, **kw: Any) -> bool:
+        found = self.pattern.match(text, pos, endpos, **kw) is not None
+        self.asked += 1
+        self.ruled_out += not found
+        return found
+
+
 @dataclass
 class Rule:
     """One pattern rule, as loaded and (once the pack is built) compiled."""
@@ -111,6 +144,7 @@ class Rule:
     compiled: Any = None
     trigger: str | None = None  # the rule runs only on sentences where this pattern occurs (speed)
     trigger_compiled: Any = None
+    reverse: Any = None  # `before` rules: the pattern compiled to match leftwards from a window's end
     anchors: tuple[frozenset[str], ...] = ()  # what every match contains (anchors.py): where the rule runs
     first: frozenset[str] | None = None  # what every match starts with (anchors.py): where it is tried
     trigger_first: frozenset[str] | None = None  # the same for the trigger
@@ -597,6 +631,8 @@ def _compile(rule: Rule, lexicons: dict[str, Lexicon], macros: dict[str, str]) -
         rule.compiled = LazyPattern(regex.compile(source, flags))
     except regex.error as exc:
         raise RuleError(rule.path, f"pattern is not a valid regular expression: {exc}", rule.line, rule.id) from None
+    if rule.context == "before":
+        rule.reverse = ReverseCheck(LazyPattern(regex.compile(source, flags | regex.REVERSE)))
     if rule.context != "inside":  # rules read inside a quotation see the quotation's text, not the article's
         rule.anchors, rule.first = anchors.read(rule.pattern, macros, lexicons, rule.flags)
         rule.near = anchors.near(rule.pattern, macros, lexicons, rule.flags)
