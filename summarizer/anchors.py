@@ -23,6 +23,7 @@ paragraph's first word a company).
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -361,6 +362,7 @@ def near(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: 
 # Finding anchors in an article, word by word
 
 _TOKEN = patterns.compile(r"\w+")
+_SPLIT = patterns.compile(r"(\w+)")  # gap, word, gap, word, ..., gap
 _DIGIT = patterns.compile(r"\d")
 _UPPER = patterns.compile(r"\p{Lu}")
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
@@ -474,31 +476,23 @@ class Windows:
     spans: list[tuple[int, int]]
     scanner: Scanner
     _masks: dict[str, int] = field(default_factory=dict)  # anchor -> bit i set if span i holds it
-    _word_at: dict[str, list[int]] = field(default_factory=dict)  # word holding anchors -> its positions
+    _tokens: list[tuple[list[str], int]] = field(default_factory=list)  # per span: gaps and words, its start
     _at_cache: dict[str, list[int]] | None = None
     _cache: dict[Any, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         scanner, text = self.scanner, self.text
-        memo = scanner._memo
-        get, of_word = memo.get, scanner.of_word
-        masks, word_at = self._masks, self._word_at
+        get, of_word = scanner._memo.get, scanner.of_word
+        masks, tokens = self._masks, self._tokens
+        nothing: frozenset[str] = frozenset()
         for bit, (a, b) in enumerate(self.spans):
-            words: set[str] = set()
-            for m in _TOKEN.finditer(text, a, b):
-                word = m.group()
-                found = get(word) or of_word(word)
-                if found[0]:
-                    words.add(word)
-                    at = word_at.get(word)
-                    if at is None:
-                        word_at[word] = [m.start()]
-                    else:
-                        at.append(m.start())
+            # words and the gaps between them, so that each word's offset is a running sum
+            parts = _SPLIT.split(text[a:b])
+            tokens.append((parts, a))
+            names = nothing.union(*[(get(word) or of_word(word))[0] for word in set(parts[1::2])])
             flag = 1 << bit
-            for word in words:
-                for name in of_word(word)[0]:
-                    masks[name] = masks.get(name, 0) | flag
+            for name in names:
+                masks[name] = masks.get(name, 0) | flag
         everything = (1 << len(self.spans)) - 1
         for name in scanner.everywhere:
             masks[name] = everything
@@ -508,11 +502,24 @@ class Windows:
         """Anchor -> where it starts, in order; built from the words' positions when first asked."""
         at = self._at_cache
         if at is None:
+            word_at: dict[str, list[int]] = {}
+            for parts, a in self._tokens:
+                offsets = list(accumulate(map(len, parts), initial=a))
+                for word, p in zip(parts[1::2], offsets[1::2]):
+                    positions = word_at.get(word)
+                    if positions is None:
+                        word_at[word] = [p]
+                    else:
+                        positions.append(p)
             at = {}
             of_word = self.scanner.of_word
-            for word, positions in self._word_at.items():
+            for word, positions in word_at.items():
                 for name, i in of_word(word)[1]:
-                    at.setdefault(name, []).extend(p + i for p in positions)
+                    found = at.get(name)
+                    if found is None:
+                        at[name] = [p + i for p in positions] if i else positions[:]
+                    else:
+                        found.extend([p + i for p in positions] if i else positions)
             for positions in at.values():
                 positions.sort()
             self._at_cache = at

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from . import article as article_mod
-from . import engine, facts, packs, render
+from . import engine, facts, packs, render, timelimit
 from .article import Article
 from .errors import RuleError
 from .attribution import attribute
@@ -82,7 +82,11 @@ class Summarizer:
             if region == self.region:
                 raise
             rules, region = self.ruleset(self.region), self.region  # unknown region in metadata: `check` reports it
-        run = engine.Run(timeout=self.timeout, timings=self.timings if self.profile else None)
+        with timelimit.watching(self.timeout) as watchdog:
+            run = engine.Run(timeout=self.timeout, timings=self.timings if self.profile else None, watchdog=watchdog)
+            return self._analyze(art, rules, region, run)
+
+    def _analyze(self, art: Article, rules: packs.RuleSet, region: str | None, run: engine.Run) -> Analysis:
         run.prepare(rules, art.text, art.paragraphs)
         trace: list[Yield] = []
         ents = find_entities(art, rules, run, trace)

@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterable
 
 from .anchors import Windows, between
 from .packs import LazyPattern, Rule, RuleSet
+from .timelimit import Watchdog
 
 DEFAULT_TIMEOUT = 2.0  # seconds a single pattern may run on one article
 ANCHOR_SCAN = "(anchor scan)"  # the timings entry for finding the rules' anchors (not a rule id)
@@ -49,6 +50,7 @@ class Run:
     timings: dict[str, float] | None = None
     trigger_hits: dict[Any, Any] = field(default_factory=dict)
     windows: Windows | None = None  # where each anchor occurs in the article (see prepare)
+    watchdog: Watchdog | None = None  # limits each rule's time by a timer (timelimit.py), if it can
 
     def prepare(self, rules: RuleSet, text: str, spans: list[tuple[int, int]]) -> None:
         """Find every rule's anchors in the article once, so each rule runs only in the paragraphs
@@ -89,9 +91,18 @@ def _groups(m: Any) -> dict[str, tuple[str, int, int]]:
 
 
 def _timed(run: Run, rule: Rule, func, *args, **kwargs):
-    t0 = time.perf_counter() if run.timings is not None else 0.0
+    """func(*args), its regex calls limited to run.timeout: by the run's watchdog when it has one
+    (timelimit.py), else by each call's own `timeout=`. A rule out of time is reported and skipped."""
+    dog = run.watchdog
+    t0 = time.perf_counter() if run.timings is not None or dog is not None else 0.0
     try:
-        return func(*args, timeout=run.timeout, **kwargs)
+        if dog is None:
+            return func(*args, timeout=run.timeout, **kwargs)
+        dog.deadline = t0 + run.timeout
+        try:
+            return func(*args, **kwargs)
+        finally:
+            dog.deadline = None  # first, so that no tick after the rule raises outside it
     except TimeoutError:
         run.problem("timeout", f"rule {rule.id} ran longer than {run.timeout}s and was skipped for this article; "
                     "simplify its pattern", rule=rule.id)
