@@ -556,7 +556,8 @@ class Windows:
         key = ("first", first)
         found = self._cache.get(key)
         if found is None:
-            lists = [self._at[name] for name in first if name in self._at]
+            at = self._at
+            lists = [at[name] for name in first if name in at]
             found = lists[0] if len(lists) == 1 else sorted({p for positions in lists for p in positions})
             self._cache[key] = found
         return found

@@ -112,31 +112,45 @@ def _timed(run: Run, rule: Rule, func, *args, **kwargs):
             run.timings[rule.id] = run.timings.get(rule.id, 0.0) + time.perf_counter() - t0
 
 
-def find_all(run: Run, rule: Rule, text: str, pos: int = 0, endpos: int | None = None) -> list[Match]:
-    """Every non-overlapping match of one rule in text[pos:endpos]."""
-    endpos = len(text) if endpos is None else endpos
-    pattern = _compiled(rule.compiled)
-    found = _timed(run, rule, lambda **kw: list(pattern.finditer(text, pos, endpos, **kw)))
-    return [Match(rule, m.start(), m.end(), _groups(m)) for m in found or [] if m.end() > m.start()]
-
-
-def find_from(run: Run, rule: Rule, text: str, starts: list[int], pos: int, endpos: int) -> list[Match]:
-    """What find_all finds, when every match must start at one of `starts`: the pattern is tried
-    only there, leftmost first, each match resuming the search after its end."""
+def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts: list[int] | None) -> list[Match]:
+    """Every non-overlapping match of one rule in each span, as finditer finds them. With `starts`
+    (where every match must start), the pattern is tried only there, leftmost first, each match
+    resuming the search after its end. One timed run for all the spans: the time limit is the rule's."""
     pattern = _compiled(rule.compiled)
 
     def scan(**kw):
-        found, resume = [], pos
-        for p in between(starts, pos, endpos):
-            if p < resume:
-                continue
-            m = pattern.match(text, p, endpos, **kw)
-            if m is not None and m.end() > m.start():
-                found.append(m)
-                resume = m.end()
+        found: list[Any] = []
+        if starts is None:
+            for a, b in spans:
+                found.extend(m for m in pattern.finditer(text, a, b, **kw) if m.end() > m.start())
+            return found
+        match = pattern.match
+        for a, b in spans:
+            resume = a
+            for p in between(starts, a, b):
+                if p < resume:
+                    continue
+                m = match(text, p, b, **kw)
+                if m is not None and m.end() > m.start():
+                    found.append(m)
+                    resume = m.end()
         return found
     found = _timed(run, rule, scan)
-    return [Match(rule, m.start(), m.end(), _groups(m)) for m in found or []]
+    if not found:
+        return []
+    slots = tuple(pattern.groupindex.items())
+    return [Match(rule, m.start(), m.end(), _groups_at(text, m.regs, slots)) for m in found]
+
+
+def _groups_at(text: str, regs: tuple[tuple[int, int], ...], slots: tuple[tuple[str, int], ...]
+               ) -> dict[str, tuple[str, int, int]]:
+    """_groups, from a match's spans and the pattern's (name, index) pairs."""
+    out = {}
+    for name, i in slots:
+        start, end = regs[i]
+        if start >= 0:
+            out[name] = (text[start:end], start, end)
+    return out
 
 
 def _absent(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> bool:
@@ -145,32 +159,37 @@ def _absent(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> bool:
     w = run.anchored(rule, text)
     if w is not None and not w.any_in(rule.anchors, pos, endpos):
         return True
-    return rule.trigger_compiled is not None and not _trigger_hits(run, rule, text, pos, endpos, first_only=True)
+    return rule.trigger_compiled is not None and not _trigger_hits(run, rule, text, [(pos, endpos)], first_only=True)
 
 
-def _trigger_hits(run: Run, rule: Rule, text: str, pos: int, endpos: int, first_only: bool = False) -> list[int]:
-    """Where the rule's trigger matches in text[pos:endpos] (finditer's starts), tried only where
-    it can start when its pattern says so."""
+def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]], first_only: bool = False) -> list[int]:
+    """Where the rule's trigger matches in each window (finditer's starts), tried only where it
+    can start when its pattern says so."""
     trigger = _compiled(rule.trigger_compiled)
     w = run.windows if run.windows is not None and run.windows.text is text else None
     starts = w.starts(rule.trigger_first) if w is not None and rule.trigger_first else None
 
     def scan(**kw):
-        if starts is None:
-            if first_only:
-                m = trigger.search(text, pos, endpos, **kw)
-                return [m.start()] if m else []
-            return [m.start() for m in trigger.finditer(text, pos, endpos, **kw)]
-        found, resume = [], pos
-        for p in between(starts, pos, endpos):
-            if p < resume:
-                continue
-            m = trigger.match(text, p, endpos, **kw)
-            if m is not None:
-                found.append(p)
+        found: list[int] = []
+        for pos, endpos in windows:
+            if starts is None:
                 if first_only:
-                    break
-                resume = max(m.end(), p + 1)
+                    m = trigger.search(text, pos, endpos, **kw)
+                    if m:
+                        return [m.start()]
+                    continue
+                found.extend(m.start() for m in trigger.finditer(text, pos, endpos, **kw))
+                continue
+            resume = pos
+            for p in between(starts, pos, endpos):
+                if p < resume:
+                    continue
+                m = trigger.match(text, p, endpos, **kw)
+                if m is not None:
+                    found.append(p)
+                    if first_only:
+                        return found
+                    resume = max(m.end(), p + 1)
         return found
     return _timed(run, rule, scan) or []
 
@@ -251,25 +270,9 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     windows = _windows(run, rule, text, pos, endpos)
     w = run.anchored(rule, text)
     starts = w.starts(rule.first) if w is not None and rule.first else None
-
-    def find(spans: list[tuple[int, int]]) -> list[Match]:
-        out: list[Match] = []
-        for a, b in spans:
-            out.extend(find_all(run, rule, text, a, b) if starts is None else find_from(run, rule, text, starts, a, b))
-        return out
-
     if rule.trigger_compiled is None or not sentences:
-        return find(windows)
-    hits: list[int] = []
-    for a, b in windows:
-        key = (rule.trigger, rule.flags, a, b)
-        found = run.trigger_hits.get(key) if run.trigger_hits.get("text") is text else None
-        if found is None:  # rules that share a trigger share its scan
-            found = _trigger_hits(run, rule, text, a, b)
-            if run.trigger_hits.get("text") is not text:
-                run.trigger_hits = {"text": text}
-            run.trigger_hits[key] = found
-        hits.extend(found)
+        return _scan(run, rule, text, windows, starts)
+    hits = _shared_trigger_hits(run, rule, text, windows)
     if not hits:
         return []
     chosen: list[tuple[int, int]] = []
@@ -279,7 +282,18 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
             i += 1
         if i < len(hits) and hits[i] < b and b > pos and a < endpos:
             chosen.append((max(a, pos), min(b, endpos)))
-    return find(chosen)
+    return _scan(run, rule, text, chosen, starts)
+
+
+def _shared_trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]]) -> list[int]:
+    """Where the rule's trigger matches in the windows; rules that share a trigger share its scan."""
+    if run.trigger_hits.get("text") is not text:
+        run.trigger_hits = {"text": text}
+    key = (rule.trigger, rule.flags, tuple(windows))
+    found = run.trigger_hits.get(key)
+    if found is None:
+        found = run.trigger_hits[key] = _trigger_hits(run, rule, text, windows)
+    return found
 
 
 def run_stage(run: Run, rules: Iterable[Rule], text: str, pos: int = 0, endpos: int | None = None,

@@ -8,6 +8,7 @@ dictionaries do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -16,7 +17,9 @@ from . import patterns
 from .errors import RuleError
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(surface: str) -> str:
+    """How lookups compare surfaces; memoised, as the same words are looked up over and over."""
     return " ".join(surface.casefold().replace("’", "'").split())
 
 
