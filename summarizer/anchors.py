@@ -36,6 +36,7 @@ Clause = frozenset  # of anchors: a match contains at least one of them
 CNF = tuple  # of clauses, all required
 
 LEXICON, WORD, START, DIGIT, UPPER = "lexicon:", "word:", "start:", "digit", "upper"
+LINE = "line"  # the start of a line: (?m)^
 ANY_CASE = "~i"  # after a lexicon anchor: matched ignoring case
 _MAX_CLAUSES = 4
 _DIGIT_CLASS = patterns.compile(r"\[(?:0-9|\\d|[0-9]-[0-9]|[0-9])+\]")
@@ -118,10 +119,11 @@ class _Parser:
     """A reader for the regex syntax that rules use, with {name} references kept as units."""
 
     def __init__(self, pattern: str, macros: dict[str, str], lexicons: dict[str, Any], depth: int,
-                 ignorecase: bool) -> None:
+                 ignorecase: bool, multiline: bool = False) -> None:
         self.p, self.i = pattern, 0
         self.macros, self.lexicons, self.depth = macros, lexicons, depth
         self.ignorecase = ignorecase
+        self.multiline = multiline  # ^ is the start of any line, a first anchor
         self.word_start = False  # the next sequence begins right after \b
         self.near = False  # read what positive look-arounds require too
 
@@ -225,7 +227,7 @@ class _Parser:
             return _UNKNOWN
         if c in "^$":
             self.i += 1
-            return _ZERO_WIDTH
+            return Reading((), frozenset([LINE]), False) if c == "^" and self.multiline else _ZERO_WIDTH
         if c == "{":
             m = _REFERENCE.match(p, self.i)
             if m:
@@ -244,7 +246,8 @@ class _Parser:
         if name in self.macros:
             if self.depth > 20:
                 raise ValueError("macros refer to each other in a loop")
-            parser = _Parser(self.macros[name], self.macros, self.lexicons, self.depth + 1, self.ignorecase)
+            parser = _Parser(self.macros[name], self.macros, self.lexicons, self.depth + 1, self.ignorecase,
+                             self.multiline)
             parser.near = self.near
             return parser.whole()
         if name in self.lexicons and len(self.lexicons[name]):
@@ -330,10 +333,10 @@ def _read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags:
           near: bool) -> Reading | None:
     flags = set(flags)
     for m in _GLOBAL_FLAGS.finditer(pattern):
-        flags.update({"i": "ignorecase", "x": "verbose"}.get(f, f) for f in m.group(1))
+        flags.update({"i": "ignorecase", "x": "verbose", "m": "multiline"}.get(f, f) for f in m.group(1))
     if "verbose" in flags:  # white space and comments would read as literal words
         return None
-    parser = _Parser(pattern, macros, lexicons, 0, "ignorecase" in flags)
+    parser = _Parser(pattern, macros, lexicons, 0, "ignorecase" in flags, "multiline" in flags)
     parser.near = near
     try:
         return parser.whole()
@@ -364,6 +367,7 @@ def near(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: 
 _TOKEN = patterns.compile(r"\w+")
 _SPLIT = patterns.compile(r"(\w+)")  # gap, word, gap, word, ..., gap
 _DIGIT = patterns.compile(r"\d")
+_NEWLINE = patterns.compile(r"\n")
 _UPPER = patterns.compile(r"\p{Lu}")
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
 
@@ -385,6 +389,7 @@ class Scanner:
     words: tuple[str, ...]
     digits: bool
     upper: bool = False
+    lines: bool = False
     _words: Any = None  # one pattern for all literal words, compiled on first use
     _word_set: frozenset[str] = frozenset()
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
@@ -411,7 +416,7 @@ class Scanner:
                 prefix.setdefault(anchor[len(START):].casefold(), set()).add(anchor)
         words = tuple(sorted(a[len(WORD):] for a in anchors if a.startswith(WORD)))
         return cls({k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in prefix.items()},
-                   frozenset(everywhere), words, DIGIT in anchors, UPPER in anchors)
+                   frozenset(everywhere), words, DIGIT in anchors, UPPER in anchors, LINE in anchors)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -520,6 +525,10 @@ class Windows:
                         at[name] = [p + i for p in positions] if i else positions[:]
                     else:
                         found.extend([p + i for p in positions] if i else positions)
+            if self.scanner.lines:  # where each paragraph's lines start (before any indent)
+                text = self.text
+                at[LINE] = [p for a, b in self.spans
+                            for p in (text.rfind("\n", 0, a) + 1, *(m.end() for m in _NEWLINE.finditer(text, a, b)))]
             for positions in at.values():
                 positions.sort()
             self._at_cache = at

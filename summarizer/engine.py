@@ -14,9 +14,11 @@ DEFAULT_TIMEOUT = 2.0  # seconds a single pattern may run on one article
 ANCHOR_SCAN = "(anchor scan)"  # the timings entry for finding the rules' anchors (not a rule id)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Match:
-    """What one rule matched: its span and the named groups that took part."""
+    """What one rule matched: its span and the named groups that took part. (Not frozen: a frozen
+    dataclass's __init__ costs a microsecond, and the engine makes tens of thousands; nothing
+    changes a Match once made.)"""
 
     rule: Rule
     start: int
@@ -251,10 +253,11 @@ def select(matches: Iterable[Match]) -> list[Match]:
 def _windows(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> list[tuple[int, int]]:
     """Where a rule can match: the paragraphs holding its anchors, else all of text[pos:endpos]."""
     w = run.anchored(rule, text)
-    if w is None:
+    cnf = rule.near or rule.anchors
+    if w is None or not cnf:  # a rule with only first anchors is tried at them, in the whole text
         return [(pos, endpos)]
     out = []
-    for i in w.for_rule(rule.near or rule.anchors):
+    for i in w.for_rule(cnf):
         a, b = w.spans[i]
         a, b = max(a, pos), min(b, endpos)
         if a < b:

@@ -759,3 +759,34 @@ def test_a_look_ahead_does_not_see_past_the_end_of_its_paragraph() -> None:
     (a full scan lets "voters" after the blank line reject it)."""
     rule_id, text, _ = ACROSS_OR_ODD["look-ahead across a blank line"]
     assert found_by(rule_id, text, anchored=True) == ["2015"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Line starts: (?m)^ is a first anchor
+
+
+def test_a_caret_in_multiline_mode_is_a_line_start_first_anchor() -> None:
+    assert first_of(r"(?m)^[ \t]*\p{Lu}+:") == frozenset({"line"})
+    assert first_of(r"^[ \t]*\p{Lu}+:", flags=("multiline",)) == frozenset({"line"})
+
+
+def test_a_caret_without_multiline_mode_is_no_anchor() -> None:
+    assert first_of(r"^\p{Lu}+:") == frozenset({"upper"})
+
+
+@pytest.mark.parametrize("text", [
+    "Talks with Chile\n\nThe Moneda Palace, Santiago  \n\nThe leaders met.",  # spaces past the paragraph
+    "Talks with Chile\n\n   The Moneda Palace, Santiago\n\nThe leaders met.",  # the line starts before the indent
+    "Talks with Chile\nThe Moneda Palace, Santiago\nThe leaders met.",  # a line inside a paragraph
+])
+def test_a_rule_anchored_on_line_starts_finds_what_a_full_scan_finds(text: str) -> None:
+    rule = shipped().rule("entities.location-line")
+    assert rule.first == frozenset({"line"})
+    assert found_by(rule.id, text, anchored=True) == found_by(rule.id, text, anchored=False) != []
+
+
+def test_a_rule_with_only_first_anchors_reads_across_paragraphs_as_a_full_scan_does() -> None:
+    rule = shipped().rule("statements.transcript-turn")
+    assert rule.first == frozenset({"line"}) and not (rule.anchors or rule.near)
+    text = "TRANSCRIPT\n\nBERG: We have made progress.\n\nDEMIR: I agree."
+    assert found_by(rule.id, text, anchored=True) == found_by(rule.id, text, anchored=False) == ["BERG: ", "DEMIR: "]
