@@ -121,12 +121,18 @@ class Resolver:
         self._starts = [a for a, _ in self.quoted]
         self.people = [(s, e) for s, e in ents.mentions if e.kind == "person" and not self.in_quote(s[0])]
         self.orgs = [(s, e) for s, e in ents.mentions if e.kind == "organization" and not self.in_quote(s[0])]
+        self._people_starts = [s[0] for s, _ in self.people]  # sorted, as mentions are
         self.sent_starts = [a for a, _ in article.sentences]
         self.gender = self._genders(rules)
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self._starts, pos) - 1
         return i >= 0 and self.quoted[i][0] <= pos < self.quoted[i][1]
+
+    def _people_between(self, lo: int, hi: int) -> list[tuple[Span, Entity]]:
+        """The person mentions (outside quotations) that start in [lo, hi), in order."""
+        starts = self._people_starts
+        return self.people[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
@@ -156,7 +162,7 @@ class Resolver:
                 continue
             si = self.sentence_index(m.start())
             lo = self.sent_starts[si - 1] if si > 0 else 0
-            near = [(s, e) for s, e in self.people if lo <= s[0] and s[1] <= m.start()]
+            near = [(s, e) for s, e in self._people_between(lo, m.start()) if s[1] <= m.start()]
             if len({id(e) for _, e in near}) != 1:
                 continue  # only a pronoun with one possible person votes
             g = _GENDER_OF_PRONOUN[m.group().casefold()]
@@ -190,7 +196,7 @@ class Resolver:
                 break
             lo = self.sent_starts[k]
             hi = self.sent_starts[k + 1] if k + 1 < len(self.sent_starts) else len(self.text)
-            cands = [e for s, e in self.people if lo <= s[0] < hi and s[1] <= pos]
+            cands = [e for s, e in self._people_between(lo, hi) if s[1] <= pos]
             if want:
                 cands = [e for e in cands if self.gender.get(id(e), want) == want]
             if cands:
