@@ -287,7 +287,7 @@ def _trim(text: str, span: Span, ents: Entities) -> Span:
 def attribute(article: Article, quotes: list[Quote], ents: Entities, rules: RuleSet, run: engine.Run,
               trace: list[Yield]) -> None:
     kept = {id(q) for q in quotes}
-    quotes = _with_rejected(article, quotes, rules)
+    quotes = _with_rejected(article, quotes, rules, run)
     att = Attributor(article, quotes, ents, rules, run, kept)
     last_quote: Quote | None = None
     for i, q in enumerate(quotes):
@@ -320,12 +320,14 @@ def attribute(article: Article, quotes: list[Quote], ents: Entities, rules: Rule
             last_quote = q
 
 
-def _with_rejected(article: Article, quotes: list[Quote], rules: RuleSet) -> list[Quote]:
+def _with_rejected(article: Article, quotes: list[Quote], rules: RuleSet, run: engine.Run) -> list[Quote]:
     """The kept quotations together with the quoted stretches the quote rules set aside ("I
     would," she said): those still carry a speaker on to the quotation that follows them."""
     kept = {q.open_span: q for q in quotes}
-    scratch = engine.Run()
-    out = [kept.get(c.open_span, c) for c in scan(article, rules, scratch)]
+    scanned = run.memo.get("quotes.scan")
+    if scanned is None:  # find_quotes did not run first: scan again, its problems already reported
+        scanned = scan(article, rules, engine.Run())
+    out = [kept.get(c.open_span, c) for c in scanned]
     seen = {id(q) for q in out}
     out.extend(q for q in quotes if id(q) not in seen)
     return sorted(out, key=lambda q: q.open_span)

@@ -53,6 +53,7 @@ class Run:
     trigger_hits: dict[Any, Any] = field(default_factory=dict)
     windows: Windows | None = None  # where each anchor occurs in the article (see prepare)
     watchdog: Watchdog | None = None  # limits each rule's time by a timer (timelimit.py), if it can
+    memo: dict[str, Any] = field(default_factory=dict)  # what one stage found that a later one reuses
 
     def prepare(self, rules: RuleSet, text: str, spans: list[tuple[int, int]]) -> None:
         """Find every rule's anchors in the article once, so each rule runs only in the paragraphs
