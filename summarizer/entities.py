@@ -52,6 +52,9 @@ class Entities:
         return None
 
 
+_CACHE_LIMIT = 50_000  # names remembered per rule set; cleared when full, so memory stays flat
+
+
 class _Names:
     """Lexicon-driven checks on candidate names, built once per rule set."""
 
@@ -67,13 +70,23 @@ class _Names:
         self.role_words -= self.stop
         self.given = rules.lexicon("given_name")
         self.places = rules.lexicon("country"), rules.lexicon("city"), rules.lexicon("region")
+        self._person_cache: dict[str, str | None] = {}
 
     def is_place(self, text: str) -> bool:
         return any(text in lex for lex in self.places)
 
     def person(self, raw: str) -> str | None:
         """The cleaned name, or None. Leading capitalised function words ("But David Frost") are
-        trimmed; a name repeated back ("Saad Hariri Hariri Saad") is cut at the repetition."""
+        trimmed; a name repeated back ("Saad Hariri Hariri Saad") is cut at the repetition.
+        Remembered, as each candidate is read more than once and names recur across articles."""
+        cache = self._person_cache
+        if raw not in cache:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[raw] = self._person(raw)
+        return cache[raw]
+
+    def _person(self, raw: str) -> str | None:
         name = " ".join(raw.split()).strip(" ,;:")
         if name.endswith(".") and not name.endswith(("Jr.", "Sr.")) and not _INITIAL_END.search(name):
             name = name[:-1]
@@ -387,10 +400,11 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
 
     places: dict[str, Entity] = {}
     org_spans = [s for o in out.organizations for s in o.mentions]
+    taken = org_spans + person_spans
     for m in engine.run_stage(run, stage, text, start, emit="place"):
         raw = m.get("name") or ""
         span = m.span_of("name") or (m.start, m.end)
-        if any(a <= span[0] and span[1] <= b and (a, b) != span for a, b in org_spans + person_spans):
+        if any(a <= span[0] and span[1] <= b and (a, b) != span for a, b in taken):
             continue
         entry = None
         for lex_name in ("country", "city", "region"):
