@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 from itertools import accumulate
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -368,6 +369,7 @@ _TOKEN = patterns.compile(r"\w+")
 _SPLIT = patterns.compile(r"(\w+)")  # gap, word, gap, word, ..., gap
 _DIGIT = patterns.compile(r"\d")
 _NEWLINE = patterns.compile(r"\n")
+_NAMES = itemgetter(0)  # of a memo entry: the anchors a word holds
 _UPPER = patterns.compile(r"\p{Lu}")
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
 
@@ -487,14 +489,20 @@ class Windows:
 
     def __post_init__(self) -> None:
         scanner, text = self.scanner, self.text
-        get, of_word = scanner._memo.get, scanner.of_word
+        memo, of_word = scanner._memo, scanner.of_word
         masks, tokens = self._masks, self._tokens
         nothing: frozenset[str] = frozenset()
         for bit, (a, b) in enumerate(self.spans):
             # words and the gaps between them, so that each word's offset is a running sum
             parts = _SPLIT.split(text[a:b])
             tokens.append((parts, a))
-            names = nothing.union(*[(get(word) or of_word(word))[0] for word in set(parts[1::2])])
+            words = set(parts[1::2])
+            found = [of_word(word) for word in words.difference(memo)]  # words new to the memo
+            try:  # the common case, with no Python loop over the words
+                names = nothing.union(*map(_NAMES, map(memo.__getitem__, words)))
+            except KeyError:  # the memo was cleared while this paragraph filled it
+                names = nothing.union(*[of_word(word)[0] for word in words])
+            del found
             flag = 1 << bit
             for name in names:
                 masks[name] = masks.get(name, 0) | flag
@@ -517,9 +525,9 @@ class Windows:
                     else:
                         positions.append(p)
             at = {}
-            of_word = self.scanner.of_word
+            get, of_word = self.scanner._memo.get, self.scanner.of_word
             for word, positions in word_at.items():
-                for name, i in of_word(word)[1]:
+                for name, i in (get(word) or of_word(word))[1]:
                     found = at.get(name)
                     if found is None:
                         at[name] = [p + i for p in positions] if i else positions[:]
