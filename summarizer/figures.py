@@ -1,7 +1,9 @@
 """Stage `figures`: numbers that measure something, their value and unit, what they measure and how they changed."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 import regex
 
@@ -97,15 +99,24 @@ def _singular(word: str) -> str:
     return w
 
 
+def _unit_key(raw: str) -> str:
+    """A currency or unit capture as the lexicons list it: "U.S. $" -> "$"."""
+    return " ".join(raw.replace("U.S.", "").split()) or raw
+
+
 def _unit(m: engine.Match, rules: RuleSet) -> str | None:
-    for key, lex in (("currency", "currency_symbol"), ("currency", "currency_word"), ("unit", "percent_unit")):
-        raw = m.get(key)
-        if raw:
-            entry = rules.lexicon(lex).get(" ".join(raw.replace("U.S.", "").split()) or raw)
+    raw = m.get("currency")
+    if raw:
+        key = _unit_key(raw)
+        for lex in ("currency_symbol", "currency_word"):
+            entry = rules.lexicon(lex).get(key)
             if entry:
                 return str(entry["value"])
     raw = m.get("unit")
     if raw:
+        entry = rules.lexicon("percent_unit").get(_unit_key(raw))
+        if entry:
+            return str(entry["value"])
         if raw.casefold() in rules.lexicon("not_count_noun"):
             return None
         irregular = rules.lexicon("irregular_plural").get(raw)
@@ -115,13 +126,28 @@ def _unit(m: engine.Match, rules: RuleSet) -> str | None:
     return None
 
 
+_WORDS_BACKWARDS = patterns.compile(r"(?r)\p{L}+")
+
+
+def _may_name_change(clause: str, changes) -> bool:
+    """Whether one of the clause's last four words is a change verb. _CHANGE_BEFORE's `change` is
+    one of them (at most "by" and a two-word qualifier follow it), and this look is far cheaper
+    than that search, which most clauses before a figure would fail."""
+    for i, m in enumerate(_WORDS_BACKWARDS.finditer(clause)):
+        if i == 4:
+            return False
+        if m.group() in changes:
+            return True
+    return False
+
+
 def _context(article: Article, f: Figure, rules: RuleSet) -> None:
     text = article.text
     sa, sb = article.sentence_at(f.span[0])
     before = text[sa:f.span[0]]
     clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
-    m = _CHANGE_BEFORE.search(clause)
     changes = rules.lexicon("change_verb")
+    m = _CHANGE_BEFORE.search(clause) if _may_name_change(clause, changes) else None
     if m and m.group("change") in changes:
         f.change = m.group("change")
         measure = (m.group("measure") or "").strip()
@@ -168,13 +194,26 @@ def _unit_from_context(article: Article, start: int, before: list[Figure]) -> st
     return None
 
 
+class _Spans:
+    """Spans to test others against by bisection: every figure match is tested against the dates."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.reach = list(accumulate((b for _, b in spans), max))  # furthest end of the first i + 1
+
+    def overlap(self, start: int, end: int) -> bool:
+        k = bisect_left(self.starts, end)  # the spans that start before `end`
+        return k > 0 and self.reach[k - 1] > start
+
+
 def find_figures(article: Article, rules: RuleSet, run: engine.Run, dates: list, trace: list[Yield]) -> list[Figure]:
     text = article.text
-    date_spans = [d.span for d in dates]
+    date_spans = _Spans([d.span for d in dates])
     matches = engine.run_stage(run, rules.stage("figures"), text, article.body_start)
     figures: list[Figure] = []
     for m in matches:
-        if any(a < m.end and m.start < b for a, b in date_spans):
+        if date_spans.overlap(m.start, m.end):
             continue
         decimal = str(m.rule.set.get("decimal") or ".")
         value = _number(m.get("number") or "", rules, decimal)

@@ -38,6 +38,41 @@ from .packs import RuleSet
 STAGE = "dates"
 
 
+class _TenseAt:
+    """The tense around a date, not yet looked up: only dates without a year (a weekday, a month)
+    need it to resolve, and the cue search is most of a date's cost."""
+
+    __slots__ = ("found", "where")
+
+    def __init__(self, text: str, start: int, end: int, lo: int, hi: int) -> None:
+        self.where = (text, start, end, lo, hi)
+        self.found: tuple[str | None] | None = None
+
+    def __call__(self) -> str | None:
+        if self.found is None:
+            self.found = (tense_near(*self.where),)
+        return self.found[0]
+
+
+class _Tense:
+    """A `tense` attribute that may hold a _TenseAt, looked up (once) on first read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> str | None:
+        if obj is None:
+            return None  # the dataclass field's default
+        value = getattr(obj, self.slot)
+        if type(value) is _TenseAt:
+            value = value()
+            setattr(obj, self.slot, value)
+        return value
+
+    def __set__(self, obj: Any, value: str | _TenseAt | None) -> None:
+        setattr(obj, self.slot, value)  # not through obj.__dict__, which would make every fact's dict a real one
+
+
 @dataclass
 class DateFact:
     text: str                  # the matched words, without a leading preposition: "Monday afternoon"
@@ -46,7 +81,7 @@ class DateFact:
     rule: str
     grain: str                 # day | week | weekend | month | quarter | season | year | decade | time | ref
     text_with_prep: str = ""   # "on Monday afternoon" when a preposition stands just before, else text
-    tense: str | None = None   # past | future | None: what the sentence around the date speaks of
+    tense: str | None = _Tense()  # past | future | None: what the sentence around the date speaks of
 
     def as_json(self) -> dict[str, Any]:
         return {"text": self.text, "value": self.value, "span": [self.span[0], self.span[1]],
@@ -66,12 +101,14 @@ _DEADLINE = patterns.compile(
     r"(?i)\b(?:by|until|till|payable|effective|expires?|expiring|of\s+record|record|due|"
     r"extended\s+(?:\w+\s+){0,3}to|starting|beginning)\s+(?:on\s+)?$")
 _NOT_PAST = r"(?<!\b(?:be|being|is|are|will|would|to)\s+(?:\w+ly\s+)?)"
-_PAST = patterns.compile(
-    r"\b" + _NOT_PAST + r"(?:said|was|were|had|did|met|told|made|went|came|took|gave|began|rose|fell|led|"
-    r"left|won|lost|held|paid|sold|bought|saw|got|became|ago|earlier)\b")
+# each cue word is looked ahead for before _NOT_PAST: the same matches, but the dear look-behind
+# runs only where a cue word stands, not at every word boundary
+_PAST_WORD = (r"(?:said|was|were|had|did|met|told|made|went|came|took|gave|began|rose|fell|led|"
+              r"left|won|lost|held|paid|sold|bought|saw|got|became|ago|earlier)\b")
+_PAST = patterns.compile(r"\b(?=" + _PAST_WORD + ")" + _NOT_PAST + _PAST_WORD)
 # regular past forms are weaker cues: many -ed words are adjectives (preferred shares)
 _PAST_ED = patterns.compile(
-    r"\b" + _NOT_PAST + r"(?!(?:ne|inde|spe|procee|succee|fe|see|bree|excee|bas|us|nak|sh|w|r|schedul|"
+    r"\b(?=[a-z]{2,}ed\b)" + _NOT_PAST + r"(?!(?:ne|inde|spe|procee|succee|fe|see|bree|excee|bas|us|nak|sh|w|r|schedul|"
     r"expect|plann|slat|propos|prefer+|relat|unit|limit|bill|interest|restrict|fix|mix|red)ed\b)[a-z]{2,}ed\b")
 _ED_PENALTY = 20
 
@@ -158,6 +195,8 @@ def _holiday_date(feats: dict, y: int) -> dt.date | None:
 
 
 def _int(x: Any) -> int | None:
+    if x is None:  # most captures are absent: skip the exception int("None") would raise
+        return None
     try:
         return int(str(x).strip())
     except (TypeError, ValueError):
@@ -213,12 +252,14 @@ def _month_year(anchor: dt.date, month: int, direction: str) -> int:
 # Normalisation
 
 
-@dataclass
 class _Ctx:
-    anchor: dt.date | None
-    tense: str | None
-    ruleset: RuleSet
-    order: str
+    """What normalise needs besides the captures; the tense is looked up only when read."""
+
+    tense = _Tense()
+
+    def __init__(self, anchor: dt.date | None, tense: str | _TenseAt | None, ruleset: RuleSet,
+                 order: str) -> None:
+        self.anchor, self.tense, self.ruleset, self.order = anchor, tense, ruleset, order
 
 
 def _shift_of(fields: dict, ruleset: RuleSet) -> int | None:
@@ -464,7 +505,7 @@ def fact_of(match: engine.Match, article: Article, ruleset: RuleSet) -> DateFact
     lo, hi = article.sentence_at(match.start)
     if hi <= lo:
         lo, hi = max(article.body_start, match.start - 200), min(len(text), match.end + 200)
-    tense = tense_near(text, match.start, match.end, lo, hi)
+    tense = _TenseAt(text, match.start, match.end, lo, hi)
     ctx = _Ctx(_anchor(article), tense, ruleset, match.rule.order or "mdy")
     try:
         value, grain = normalise(match.fields, ctx)

@@ -1,0 +1,49 @@
+"""Shortcuts taken for speed give the same answers as the plain computations they replace."""
+from __future__ import annotations
+
+import copy
+import pickle
+import random
+
+import pytest
+
+from summarizer import figures, packs
+from summarizer.temporal import DateFact, _Ctx, _TenseAt, tense_near
+
+
+@pytest.fixture(scope="module")
+def ruleset():
+    return packs.build()
+
+
+def test_date_spans_overlap_as_a_scan_would_find():
+    rnd = random.Random(2)
+    for _ in range(5000):
+        spans = [(a, a + rnd.randint(0, 6)) for a in (rnd.randint(0, 40) for _ in range(rnd.randint(0, 6)))]
+        start = rnd.randint(0, 45)
+        end = start + rnd.randint(0, 6)
+        expected = any(a < end and start < b for a, b in spans)
+        assert figures._Spans(spans).overlap(start, end) == expected, (spans, start, end)
+
+
+def test_change_search_is_skipped_only_where_it_would_find_no_change_verb(ruleset):
+    changes = ruleset.lexicon("change_verb")
+    words = list(changes)[:20] + ["by", "more", "than", "up", "to", "an", "estimated", "some", "the",
+                                   "sales", "Rose", "x-y", "it's", ",", "5", "rosé", "  ", "\n"]
+    rnd = random.Random(1)
+    for _ in range(5000):
+        clause = " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 8))) + rnd.choice(["", " ", "\n"])
+        m = figures._CHANGE_BEFORE.search(clause)
+        if m and m.group("change") in changes:
+            assert figures._may_name_change(clause, changes), clause
+
+
+def test_tense_is_looked_up_when_read():
+    text = "The minister will fly to Oslo on Friday."
+    start = text.index("Friday")
+    lazy = _TenseAt(text, start, start + 6, 0, len(text))
+    fact = DateFact("Friday", None, (start, start + 6), "r", "day", tense=lazy)
+    assert fact.tense == tense_near(text, start, start + 6, 0, len(text)) == "future"
+    assert copy.deepcopy(fact) == fact and pickle.loads(pickle.dumps(fact)).tense == "future"
+    assert _Ctx(None, _TenseAt(text, start, start + 6, 0, len(text)), None, "mdy").tense == "future"
+    assert DateFact("2024", "2024", (0, 4), "r", "year").tense is None
