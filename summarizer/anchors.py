@@ -23,6 +23,7 @@ paragraph's first word a company).
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from itertools import accumulate
 from operator import itemgetter
 from dataclasses import dataclass, field
@@ -515,24 +516,10 @@ class Windows:
         """Anchor -> where it starts, in order; built from the words' positions when first asked."""
         at = self._at_cache
         if at is None:
-            word_at: dict[str, list[int]] = {}
-            for parts, a in self._tokens:
-                offsets = list(accumulate(map(len, parts), initial=a))
-                for word, p in zip(parts[1::2], offsets[1::2]):
-                    positions = word_at.get(word)
-                    if positions is None:
-                        word_at[word] = [p]
-                    else:
-                        positions.append(p)
-            at = {}
-            get, of_word = self.scanner._memo.get, self.scanner.of_word
-            for word, positions in word_at.items():
-                for name, i in (get(word) or of_word(word))[1]:
-                    found = at.get(name)
-                    if found is None:
-                        at[name] = [p + i for p in positions] if i else positions[:]
-                    else:
-                        found.extend([p + i for p in positions] if i else positions)
+            try:
+                at = self._starts_of(self.scanner._memo.__getitem__)
+            except KeyError:  # the memo was cleared since __post_init__ filled it
+                at = self._starts_of(self.scanner.of_word)
             if self.scanner.lines:  # where each paragraph's lines start (before any indent)
                 text = self.text
                 at[LINE] = [p for a, b in self.spans
@@ -541,6 +528,16 @@ class Windows:
                 positions.sort()
             self._at_cache = at
         return at
+
+    def _starts_of(self, anchors_of: Any) -> dict[str, list[int]]:
+        """Anchor -> where it starts, in one pass over the words (most hold no anchor)."""
+        at: defaultdict[str, list[int]] = defaultdict(list)
+        for parts, a in self._tokens:
+            offsets = list(accumulate(map(len, parts), initial=a))[1::2]
+            for word, p in zip(parts[1::2], offsets):
+                for name, i in anchors_of(word)[1]:
+                    at[name].append(p + i)
+        return dict(at)
 
     def for_rule(self, cnf: CNF) -> list[int]:
         """Indexes of the spans where every clause has an anchor."""
