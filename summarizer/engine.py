@@ -119,6 +119,8 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
     """Every non-overlapping match of one rule in each span, as finditer finds them. With `starts`
     (where every match must start), the pattern is tried only there, leftmost first, each match
     resuming the search after its end. One timed run for all the spans: the time limit is the rule's."""
+    if not spans:
+        return []
     pattern = _compiled(rule.compiled)
 
     def scan(**kw):
@@ -272,6 +274,8 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     a `trigger`, only on the sentences there where the trigger occurs (a cheap search first, so
     that costly patterns never scan text that cannot hold a match)."""
     windows = _windows(run, rule, text, pos, endpos)
+    if not windows:  # no paragraph holds the rule's anchors
+        return []
     w = run.anchored(rule, text)
     starts = w.starts(rule.first) if w is not None and rule.first else None
     if rule.trigger_compiled is None or not sentences:
