@@ -169,8 +169,12 @@ class RuleSet:
     scanner: Any = None  # finds every rule's anchors in an article in one pass (anchors.Scanner)
     _derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def stage(self, name: str) -> list[Rule]:
-        return [r for r in self.rules if r.stage == name]
+    def stage(self, name: str) -> tuple[Rule, ...]:
+        """The stage's rules in order (made once: stages ask for them for every article)."""
+        made = self._derived.get(("stage", name))
+        if made is None or made[0] is not self.rules:  # a copy given other rules makes its own
+            made = self._derived[("stage", name)] = (self.rules, tuple(r for r in self.rules if r.stage == name))
+        return made[1]
 
     def derived(self, key: Any, make: Any) -> Any:
         """make(self), built once per rule set: lookup tables the stages derive from the lexicons
