@@ -395,6 +395,7 @@ class Scanner:
     lines: bool = False
     _words: Any = None  # one pattern for all literal words, compiled on first use
     _word_set: frozenset[str] = frozenset()
+    _stems: frozenset[str] | None = None  # made on first use, like _words
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -425,6 +426,7 @@ class Scanner:
         state = dict(self.__dict__)
         state["_memo"] = {}
         state["_words"] = None
+        state["_stems"] = None
         return state
 
     def of_word(self, word: str) -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
@@ -436,10 +438,16 @@ class Scanner:
         names: set[str] = set()
         # case-sensitive anchors are keyed as written, the others case-folded; a pattern that ignores
         # case matches the Turkish İ and ı as i, which casefold() alone does not give
+        prefix, stems = self.prefix, self._stems
+        if stems is None:  # every beginning of a prefix entry: a walk stops at the first that is none
+            stems = self._stems = frozenset(key[:end] for key in prefix for end in range(1, len(key) + 1))
         for key in {word, word.casefold(), low.casefold()}:
             names.update(self.exact.get(key, ()))
             for end in range(1, len(key) + 1):
-                names.update(self.prefix.get(key[:end], ()))
+                stem = key[:end]
+                if stem not in stems:
+                    break
+                names.update(prefix.get(stem, ()))
         starts: list[tuple[str, int]] = [(name, 0) for name in names]
         if self.words:
             if self._words is None:
@@ -449,9 +457,10 @@ class Scanner:
                 # at one position the longest word matched; shorter words there are its prefixes
                 hit = m.group()
                 starts.extend((WORD + hit[:n], m.start()) for n in range(1, len(hit) + 1) if hit[:n] in self._word_set)
-        if self.digits:
+        plain = word.isascii() and word.islower()  # no capital, and (below) no digit: no regex needed
+        if self.digits and not (plain and word.isalpha()):
             starts.extend((DIGIT, m.start()) for m in _DIGIT.finditer(word))
-        if self.upper:
+        if self.upper and not plain:
             starts.extend((UPPER, m.start()) for m in _UPPER.finditer(word))
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
