@@ -92,19 +92,35 @@ def corpus_texts(folder: Path, limit: int | None) -> list[tuple[str, str]]:
 # Measurements
 
 
-def throughput(texts: list[tuple[str, str]]) -> dict:
-    """One core, in process: build the fact sheet and render it as JSON, as `batch` does per article."""
+def _pass(summarizer, texts: list[tuple[str, str]]) -> float:
     from summarizer import render
-    from summarizer.api import Summarizer
-    summarizer = Summarizer(profile=True)
     start = time.perf_counter()
     for source, text in texts:
         render.facts_json(summarizer.facts(text, source=source))
-    seconds = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def throughput(texts: list[tuple[str, str]], profile: bool) -> dict:
+    """One core, in process: build the fact sheet and render it as JSON, as `batch` does per article.
+
+    The figure is the first pass over the corpus with a new Summarizer (every distinct word met for
+    the first time is read for anchors then). A second pass over the same texts shows the steady
+    state of a long batch, where most words are already known; a third, profiled, pass gives the
+    time per rule (profiling costs a clock read per pattern run, so it is not the timed pass)."""
+    from summarizer.api import Summarizer
+    summarizer = Summarizer()
+    first = _pass(summarizer, texts)
+    second = _pass(summarizer, texts)
+    timings, profiled = {}, 0.0
+    if profile:
+        profiler = Summarizer(profile=True)
+        profiled = _pass(profiler, texts)
+        timings = profiler.timings
     megabytes = sum(len(t.encode("utf-8")) for _, t in texts) / 1e6
-    return {"articles": len(texts), "megabytes": megabytes, "seconds": seconds,
-            "articles_per_s": len(texts) / seconds, "mb_per_s": megabytes / seconds,
-            "timings": summarizer.timings}
+    return {"articles": len(texts), "megabytes": megabytes, "seconds": first,
+            "articles_per_s": len(texts) / first, "mb_per_s": megabytes / first,
+            "warm_seconds": second, "warm_mb_per_s": megabytes / second,
+            "timings": timings, "profiled_seconds": profiled}
 
 
 def _wall(cmd: list[str], repeat: int) -> float:
@@ -213,10 +229,12 @@ def main() -> int:
         print(f"corpus: {label}: {len(texts)} articles", file=sys.stderr)
 
         if "throughput" in only:
-            t = throughput(texts)
+            t = throughput(texts, profile=args.top > 0)
             rows.append(("throughput, 1 core", f"{t['mb_per_s']:.3f} MB/s, {t['articles_per_s']:.1f} articles/s "
                          f"({t['articles']} articles, {t['megabytes']:.2f} MB, {t['seconds']:.1f} s)",
                          ">= 1 MB/s"))
+            rows.append(("  same texts again", f"{t['warm_mb_per_s']:.3f} MB/s ({t['warm_seconds']:.1f} s; "
+                         "words already read, as in a long batch)", ""))
         if "startup" in only:
             article = work / "startup.txt"
             article.write_text(generated_article(random.Random(1)), encoding="utf-8")
@@ -238,10 +256,10 @@ def main() -> int:
         print(f"{'-' * width}-+-{'-' * 9}-+-{'-' * 40}")
         for name, result, floor in rows:
             print(f"{name.ljust(width)} | {floor:9} | {result}")
-        if "throughput" in only:
+        if "throughput" in only and t["timings"]:
             total = sum(t["timings"].values()) or 1.0
             print(f"\ntime per rule (top {args.top} of {len(t['timings'])}; "
-                  f"{total:.1f} s in patterns of {t['seconds']:.1f} s total)")
+                  f"{total:.1f} s in patterns of {t['profiled_seconds']:.1f} s in a profiled pass)")
             for rule_id, seconds in sorted(t["timings"].items(), key=lambda kv: -kv[1])[:args.top]:
                 print(f"  {seconds:8.3f} s  {seconds / total:6.1%}  {rule_id}")
     return 0
