@@ -12,13 +12,15 @@ name, no `figures.percent` without a digit. This module reads each rule's patter
   positions where they start, rather than at every character.
 
 An anchor is a lexicon (a match holds one of its entries, starting a word), a literal word of three
-letters or more (inside a word), or a digit. Anchors are found word by word (`Scanner`): each of
-them lies within the words of the match. Rule authors write nothing for this, and a pattern this
-reader cannot follow simply has no anchors: the rule then scans everything, as before. The results
-are those of a full scan with one difference: paragraphs are read apart, so a match, and what its
-look-aheads see, ends at the blank line that ends its paragraph, and a look-behind's words count
-only in the paragraph of the match ("companies" ending a headline does not make the next
-paragraph's first word a company).
+letters or more (inside a word), or a digit; a first anchor may also be an upper-case letter or the
+start of a line. Anchors are found word by word (`Scanner`): each of them lies within the words of
+the match. Rule authors write nothing for this, and a pattern this reader cannot follow simply has
+no anchors: the rule then scans everything, as before. A rule with only first anchors is tried at
+them over the whole text, which finds what a full scan finds. A rule that requires anchors runs
+paragraph by paragraph, which gives the results of a full scan with one difference: paragraphs are
+read apart, so a match, and what its look-aheads see, ends at the blank line that ends its
+paragraph, and a look-behind's words count only in the paragraph of the match ("companies" ending
+a headline does not make the next paragraph's first word a company).
 """
 from __future__ import annotations
 
@@ -329,6 +331,7 @@ def _digit() -> Reading:
 
 
 _GLOBAL_FLAGS = patterns.compile(r"\(\?([a-zA-Z]+)\)")
+_ANY_FLAGS = patterns.compile(r"\(\?([a-zA-Z\-]+)[:)]")
 
 
 def _read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: Iterable[str],
@@ -338,7 +341,9 @@ def _read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags:
         flags.update({"i": "ignorecase", "x": "verbose", "m": "multiline"}.get(f, f) for f in m.group(1))
     if "verbose" in flags:  # white space and comments would read as literal words
         return None
-    parser = _Parser(pattern, macros, lexicons, 0, "ignorecase" in flags, "multiline" in flags)
+    # with the `w` flag anywhere, ^ also follows \r and other line breaks: not read as a line start
+    lines = "multiline" in flags and not any("w" in m.group(1) for m in _ANY_FLAGS.finditer(pattern))
+    parser = _Parser(pattern, macros, lexicons, 0, "ignorecase" in flags, lines)
     parser.near = near
     try:
         return parser.whole()
@@ -507,12 +512,12 @@ class Windows:
             parts = _SPLIT.split(text[a:b])
             tokens.append((parts, a))
             words = set(parts[1::2])
-            found = [of_word(word) for word in words.difference(memo)]  # words new to the memo
+            for word in words.difference(memo):  # words new to the memo
+                of_word(word)
             try:  # the common case, with no Python loop over the words
                 names = nothing.union(*map(_NAMES, map(memo.__getitem__, words)))
             except KeyError:  # the memo was cleared while this paragraph filled it
                 names = nothing.union(*[of_word(word)[0] for word in words])
-            del found
             flag = 1 << bit
             for name in names:
                 masks[name] = masks.get(name, 0) | flag
@@ -529,10 +534,8 @@ class Windows:
                 at = self._starts_of(self.scanner._memo.__getitem__)
             except KeyError:  # the memo was cleared since __post_init__ filled it
                 at = self._starts_of(self.scanner.of_word)
-            if self.scanner.lines:  # where each paragraph's lines start (before any indent)
-                text = self.text
-                at[LINE] = [p for a, b in self.spans
-                            for p in (text.rfind("\n", 0, a) + 1, *(m.end() for m in _NEWLINE.finditer(text, a, b)))]
+            if self.scanner.lines:  # where every line starts, blank ones between paragraphs too
+                at[LINE] = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
             for positions in at.values():
                 positions.sort()
             self._at_cache = at

@@ -157,19 +157,19 @@ class Attributor:
             if hit is not None:
                 yield hit
 
-    def intro(self, q: Quote) -> Iterator[tuple[engine.Match, Span | None]] | list:
+    def intro(self, q: Quote) -> Iterator[tuple[engine.Match, Span | None]]:
         """A paragraph that ends with a colon ("Smith said:") introduces the quotation that opens
         the next one."""
         paras = self.article.paragraphs
         para = self.article.paragraph_at(q.open_span[0])
         if para not in paras or q.open_span[0] != para[0]:
-            return []
+            return iter(())
         idx = paras.index(para)
         if idx == 0:
-            return []
+            return iter(())
         pa, pb = paras[idx - 1]
         if not self.article.text[pa:pb].rstrip().endswith(":"):
-            return []
+            return iter(())
         sa, _ = self.article.sentence_at(pb - 1)
         return self._before((max(pa, sa), pb))
 
@@ -324,8 +324,10 @@ def _with_rejected(article: Article, quotes: list[Quote], rules: RuleSet, run: e
     """The kept quotations together with the quoted stretches the quote rules set aside ("I
     would," she said): those still carry a speaker on to the quotation that follows them."""
     kept = {q.open_span: q for q in quotes}
-    scanned = run.memo.get("quotes.scan")
-    if scanned is None:  # find_quotes did not run first: scan again, its problems already reported
+    found = run.memo.get("quotes.scan")
+    if found is not None and found[0] is article:
+        scanned = found[1]
+    else:  # find_quotes did not run first on this article: scan again, its problems already reported
         scanned = scan(article, rules, engine.Run())
     out = [kept.get(c.open_span, c) for c in scanned]
     seen = {id(q) for q in out}

@@ -54,6 +54,7 @@ class Run:
     windows: Windows | None = None  # where each anchor occurs in the article (see prepare)
     watchdog: Watchdog | None = None  # limits each rule's time by a timer (timelimit.py), if it can
     memo: dict[str, Any] = field(default_factory=dict)  # what one stage found that a later one reuses
+    timed_out: set[str] = field(default_factory=set)  # rules out of time: skipped for the rest of the article
 
     def prepare(self, rules: RuleSet, text: str, spans: list[tuple[int, int]]) -> None:
         """Find every rule's anchors in the article once, so each rule runs only in the paragraphs
@@ -93,9 +94,17 @@ def _groups(m: Any) -> dict[str, tuple[str, int, int]]:
     return out
 
 
+def _renew(run: Run) -> None:
+    """A new window (a paragraph, a sentence) gets the whole time limit, as a regex call does."""
+    dog = run.watchdog
+    if dog is not None:
+        dog.deadline = time.perf_counter() + run.timeout
+
+
 def _timed(run: Run, rule: Rule, func, *args, **kwargs):
-    """func(*args), its regex calls limited to run.timeout: by the run's watchdog when it has one
-    (timelimit.py), else by each call's own `timeout=`. A rule out of time is reported and skipped."""
+    """func(*args), its pattern runs limited to run.timeout each: by the run's watchdog when it has
+    one (timelimit.py; loops over windows renew the deadline per window), else by each regex call's
+    own `timeout=`. A rule out of time is reported once and skipped for the rest of the article."""
     dog = run.watchdog
     t0 = time.perf_counter() if run.timings is not None or dog is not None else 0.0
     try:
@@ -107,8 +116,10 @@ def _timed(run: Run, rule: Rule, func, *args, **kwargs):
         finally:
             dog.deadline = None  # first, so that no tick after the rule raises outside it
     except TimeoutError:
-        run.problem("timeout", f"rule {rule.id} ran longer than {run.timeout}s and was skipped for this article; "
-                    "simplify its pattern", rule=rule.id)
+        if rule.id not in run.timed_out:
+            run.timed_out.add(rule.id)
+            run.problem("timeout", f"rule {rule.id} ran longer than {run.timeout}s and was skipped for this "
+                        "article; simplify its pattern", rule=rule.id)
         return None
     finally:
         if run.timings is not None:
@@ -127,10 +138,12 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
         found: list[Any] = []
         if starts is None:
             for a, b in spans:
+                _renew(run)
                 found.extend(m for m in pattern.finditer(text, a, b, **kw) if m.end() > m.start())
             return found
         match = pattern.match
         for a, b in spans:
+            _renew(run)
             resume = a
             for p in between(starts, a, b):
                 if p < resume:
@@ -160,14 +173,17 @@ def _groups_at(text: str, regs: tuple[tuple[int, int], ...], slots: tuple[tuple[
 
 def _absent(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> bool:
     """A rule read in a window (before or after a quotation) is tried only where its anchors and
-    trigger occur."""
+    trigger occur (and not at all once it has run out of time on this article)."""
+    if rule.id in run.timed_out:
+        return True
     w = run.anchored(rule, text)
     if w is not None and not w.any_in(rule.anchors, pos, endpos):
         return True
     return rule.trigger_compiled is not None and not _trigger_hits(run, rule, text, [(pos, endpos)], first_only=True)
 
 
-def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]], first_only: bool = False) -> list[int]:
+def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]],
+                  first_only: bool = False) -> list[int] | None:
     """Where the rule's trigger matches in each window (finditer's starts), tried only where it
     can start when its pattern says so."""
     trigger = _compiled(rule.trigger_compiled)
@@ -177,6 +193,7 @@ def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]
     def scan(**kw):
         found: list[int] = []
         for pos, endpos in windows:
+            _renew(run)
             if starts is None:
                 if first_only:
                     m = trigger.search(text, pos, endpos, **kw)
@@ -196,7 +213,7 @@ def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]
                         return found
                     resume = max(m.end(), p + 1)
         return found
-    return _timed(run, rule, scan) or []
+    return _timed(run, rule, scan)  # None: out of time
 
 
 def match_at(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | None:
@@ -209,8 +226,9 @@ def match_at(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | 
 
 def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int,
                  latest_start: int | None = None) -> Match | None:
-    """The leftmost match in text[pos:endpos] that ends exactly at endpos (rules read before a
-    quotation); with `latest_start`, only a match that starts there or earlier."""
+    """The match from the leftmost start in text[pos:endpos] whose match (the first the pattern
+    finds from that start) ends exactly at endpos (rules read before a quotation); with
+    `latest_start`, only a start there or earlier. Rules ruled out first by their ReverseCheck."""
     if _absent(run, rule, text, pos, endpos):
         return None
     check = rule.reverse
@@ -273,6 +291,8 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     """A rule runs only where it can match: in the paragraphs that hold its anchors, and if it has
     a `trigger`, only on the sentences there where the trigger occurs (a cheap search first, so
     that costly patterns never scan text that cannot hold a match)."""
+    if rule.id in run.timed_out:
+        return []
     windows = _windows(run, rule, text, pos, endpos)
     if not windows:  # no paragraph holds the rule's anchors
         return []
@@ -300,7 +320,10 @@ def _shared_trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[in
     key = (rule.trigger, rule.flags, tuple(windows))
     found = run.trigger_hits.get(key)
     if found is None:
-        found = run.trigger_hits[key] = _trigger_hits(run, rule, text, windows)
+        found = _trigger_hits(run, rule, text, windows)
+        if found is None:  # out of time: not kept, so each rule sharing the trigger reports its own
+            return []
+        run.trigger_hits[key] = found
     return found
 
 

@@ -53,6 +53,7 @@ class Entities:
 
 
 _CACHE_LIMIT = 50_000  # names remembered per rule set; cleared when full, so memory stays flat
+_UNSEEN = object()
 
 
 class _Names:
@@ -80,11 +81,12 @@ class _Names:
         trimmed; a name repeated back ("Saad Hariri Hariri Saad") is cut at the repetition.
         Remembered, as each candidate is read more than once and names recur across articles."""
         cache = self._person_cache
-        if raw not in cache:
+        name = cache.get(raw, _UNSEEN)  # one lookup: another thread may clear the cache at any time
+        if name is _UNSEEN:
             if len(cache) >= _CACHE_LIMIT:
                 cache.clear()
-            cache[raw] = self._person(raw)
-        return cache[raw]
+            name = cache[raw] = self._person(raw)
+        return name
 
     def _person(self, raw: str) -> str | None:
         name = " ".join(raw.split()).strip(" ,;:")

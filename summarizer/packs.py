@@ -88,6 +88,12 @@ class LazyPattern:
         self._pattern, self._blob = None, blob
 
 
+# Constructs whose leftward reading does not find every match a rightward one does: atomic groups,
+# possessive repeats, back-references, conditionals, \G, \K and verbs. A `before` rule using one
+# gets no ReverseCheck (it is only a speed-up).
+_NOT_REVERSIBLE = patterns.compile(r"\(\?>|[*+?}]\+|\\[1-9gGK]|\(\?P=|\(\?&|\(\?\(|\(\*|\(\?\d|\(\?R\)")
+
+
 class ReverseCheck:
     """Whether any match ends exactly at a window's end, found by matching the pattern leftwards
     from there: one attempt, where a forward search tries every position of the window.
@@ -635,8 +641,11 @@ def _compile(rule: Rule, lexicons: dict[str, Lexicon], macros: dict[str, str]) -
         rule.compiled = LazyPattern(regex.compile(source, flags))
     except regex.error as exc:
         raise RuleError(rule.path, f"pattern is not a valid regular expression: {exc}", rule.line, rule.id) from None
-    if rule.context == "before":
-        rule.reverse = ReverseCheck(LazyPattern(regex.compile(source, flags | regex.REVERSE)))
+    if rule.context == "before" and not _NOT_REVERSIBLE.search(source):
+        try:
+            rule.reverse = ReverseCheck(LazyPattern(regex.compile(source, flags | regex.REVERSE)))
+        except regex.error:  # only a speed-up: the rule runs without it
+            rule.reverse = None
     if rule.context != "inside":  # rules read inside a quotation see the quotation's text, not the article's
         rule.anchors, rule.first = anchors.read(rule.pattern, macros, lexicons, rule.flags)
         rule.near = anchors.near(rule.pattern, macros, lexicons, rule.flags)

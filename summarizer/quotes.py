@@ -221,7 +221,8 @@ def find_quotes(article: Article, rules: RuleSet, run: engine.Run, trace: list[Y
                 statements: list[Statement]) -> list[Quote]:
     quotes = []
     turns = {st.speaker_span[0] for st in statements}
-    scanned = run.memo["quotes.scan"] = scan(article, rules, run)  # attribution reads the set-aside ones
+    scanned = scan(article, rules, run)
+    run.memo["quotes.scan"] = (article, scanned)  # attribution reads the set-aside ones
     for q in scanned:
         if q.span[0] in turns:
             continue  # '"PENCE: Well, …' is a transcript turn in marks: a statement, not a quote

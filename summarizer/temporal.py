@@ -70,7 +70,7 @@ class _Tense:
         return value
 
     def __set__(self, obj: Any, value: str | _TenseAt | None) -> None:
-        setattr(obj, self.slot, value)  # not through obj.__dict__, which would make every fact's dict a real one
+        setattr(obj, self.slot, value)  # the private "_tense" attribute; reading "tense" resolves it
 
 
 @dataclass

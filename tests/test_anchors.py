@@ -790,3 +790,30 @@ def test_a_rule_with_only_first_anchors_reads_across_paragraphs_as_a_full_scan_d
     assert rule.first == frozenset({"line"}) and not (rule.anchors or rule.near)
     text = "TRANSCRIPT\n\nBERG: We have made progress.\n\nDEMIR: I agree."
     assert found_by(rule.id, text, anchored=True) == found_by(rule.id, text, anchored=False) == ["BERG: ", "DEMIR: "]
+
+
+def test_a_caret_with_the_w_flag_is_no_anchor() -> None:
+    """With `w`, ^ also follows \r and other line breaks, which the line starts do not list."""
+    assert first_of(r"(?mw)^[A-Z]{2,}:") == frozenset({"upper"})  # its first letter still counts
+    assert first_of(r"(?m)^[A-Z]{2,}:") == frozenset({"line"})
+
+
+@pytest.mark.parametrize("text", [
+    "Intro line.\n\nPENCE: hi\n",
+    "Intro line.\n  \nPENCE: hi\n",  # a line of spaces before the turn
+    "Intro line.\n\n   PENCE: hi\nKAINE: no\n",
+])
+def test_line_starts_include_blank_lines_between_paragraphs(tmp_path, text: str) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "turns.yaml").write_text(
+        "rules:\n  - id: test.turn\n    stage: quotes\n    emit: statement\n"
+        "    pattern: '(?m)^\\s*(?P<speaker>[A-Z]{2,}):'\n", encoding="utf-8")
+    rules = packs.build([pack], None)
+    rule = rules.rule("test.turn")
+    assert rule.first == frozenset({"line"})
+    art = article.from_text(text, "x", {})
+    run = engine.Run()
+    run.prepare(rules, art.text, art.paragraphs)
+    anchored = scan(run, rule, art, None, art.body_start, len(art.text))
+    assert anchored == scan(engine.Run(), rule, art, None, art.body_start, len(art.text)) != []

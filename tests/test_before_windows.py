@@ -130,3 +130,28 @@ def test_latest_start_finds_the_leftmost_match_from_the_allowed_starts() -> None
     m = engine.match_ending(engine.Run(), rule, text, 0, text.index('"'), latest_start=text.index("Ana"))
     assert m is not None and m.start == text.index("Ana") and m.get("speaker") == "Ana Ruiz"
     assert m == engine.match_ending(engine.Run(), rule, text, 0, text.index('"'))
+
+
+def write_pack(folder, rules_yaml: str):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "rules.yaml").write_text(rules_yaml, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("pattern", [
+    r"x(?>b|ab)$", r"\w++:$", r"(\w+) and \1$", r"(x)?(?(1)a|b)$", r"(?P<w>\w+)(?P=w)$", r"a\Kb$",
+])
+def test_a_pattern_that_cannot_be_read_leftwards_gets_no_reverse_check(tmp_path, pattern: str) -> None:
+    pack = write_pack(tmp_path / "pack", "rules:\n  - id: test.odd\n    stage: attribution\n    context: before\n"
+                      f"    pattern: '{pattern}'\n")
+    assert packs.build([pack], None).rule("test.odd").reverse is None
+
+
+def test_a_rule_with_possessive_repeats_still_attributes_its_quotation(tmp_path) -> None:
+    """Leftwards, possessive repeats would miss this match; the rule is read rightwards only."""
+    from summarizer.api import Summarizer
+    pack = write_pack(tmp_path / "pack", "rules:\n  - id: test.declared\n    stage: attribution\n"
+                      "    context: before\n    priority: 40\n"
+                      r"    pattern: '(?P<speaker>\p{Lu}\w*+(?:\s++\p{Lu}\w*+)*+)\s++(?P<cue>declared):\s*$'" "\n")
+    sheet = Summarizer([pack]).facts('date 2024-03-05\n\nAna Ruiz declared: "We will win the vote."\n')
+    assert [(q["speaker"]["name"], q["rule"]) for q in sheet["quotes"]] == [("Ana Ruiz", "test.declared")]
