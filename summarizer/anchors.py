@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from itertools import accumulate
+from itertools import accumulate, compress
 from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -402,6 +402,8 @@ class Scanner:
     _word_set: frozenset[str] = frozenset()
     _stems: frozenset[str] | None = None  # made on first use, like _words
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
+    _holding: set[str] = field(default_factory=set, repr=False)  # the words of _memo that hold anchors
+    generation: int = 0  # how many times the memory was cleared: a Windows made before then reads words again
 
     @classmethod
     def build(cls, anchors: Iterable[str], lexicons: dict[str, Lexicon]) -> "Scanner":
@@ -430,6 +432,7 @@ class Scanner:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_memo"] = {}
+        state["_holding"] = set()
         state["_words"] = None
         state["_stems"] = None
         return state
@@ -469,7 +472,11 @@ class Scanner:
             starts.extend((UPPER, m.start()) for m in _UPPER.finditer(word))
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
+            self._holding.clear()
+            self.generation += 1
         found = self._memo[word] = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
+        if starts:
+            self._holding.add(word)
         return found
 
     def anchors_in(self, text: str, pos: int, endpos: int) -> set[str]:
@@ -501,39 +508,38 @@ class Windows:
     _tokens: list[tuple[list[str], int]] = field(default_factory=list)  # per span: gaps and words, its start
     _at_cache: dict[str, list[int]] | None = None
     _cache: dict[Any, Any] = field(default_factory=dict)
+    _generation: int = -1  # the scanner's generation once all words here were read
 
     def __post_init__(self) -> None:
         scanner, text = self.scanner, self.text
         memo, of_word = scanner._memo, scanner.of_word
         masks, tokens = self._masks, self._tokens
+        generation = scanner.generation
         nothing: frozenset[str] = frozenset()
         for bit, (a, b) in enumerate(self.spans):
             # words and the gaps between them, so that each word's offset is a running sum
             parts = _SPLIT.split(text[a:b])
             tokens.append((parts, a))
-            words = set(parts[1::2])
-            for word in words.difference(memo):  # words new to the memo
-                of_word(word)
-            try:  # the common case, with no Python loop over the words
+            words = parts[1::2]
+            try:  # the common case, every word known: no Python loop over the words
                 names = nothing.union(*map(_NAMES, map(memo.__getitem__, words)))
-            except KeyError:  # the memo was cleared while this paragraph filled it
-                names = nothing.union(*[of_word(word)[0] for word in words])
+            except KeyError:  # new words (or the memo was cleared): read them, then every word
+                names = nothing.union(*[of_word(word)[0] for word in set(words)])
             flag = 1 << bit
             for name in names:
                 masks[name] = masks.get(name, 0) | flag
         everything = (1 << len(self.spans)) - 1
         for name in scanner.everywhere:
             masks[name] = everything
+        # if the memory was cleared while this article was read, its first words are gone from it
+        self._generation = generation if scanner.generation == generation else -1
 
     @property
     def _at(self) -> dict[str, list[int]]:
         """Anchor -> where it starts, in order; built from the words' positions when first asked."""
         at = self._at_cache
         if at is None:
-            try:
-                at = self._starts_of(self.scanner._memo.__getitem__)
-            except KeyError:  # the memo was cleared since __post_init__ filled it
-                at = self._starts_of(self.scanner.of_word)
+            at = self._starts_of()
             if self.scanner.lines:  # where every line starts, blank ones between paragraphs too
                 at[LINE] = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
             for positions in at.values():
@@ -541,12 +547,19 @@ class Windows:
             self._at_cache = at
         return at
 
-    def _starts_of(self, anchors_of: Any) -> dict[str, list[int]]:
-        """Anchor -> where it starts, in one pass over the words (most hold no anchor)."""
+    def _starts_of(self) -> dict[str, list[int]]:
+        """Anchor -> where it starts, in one pass over the words that hold anchors."""
+        scanner = self.scanner
         at: defaultdict[str, list[int]] = defaultdict(list)
+        if scanner.generation == self._generation:  # every word read for this article is remembered
+            holding, anchors_of = scanner._holding.__contains__, scanner._memo.__getitem__
+        else:  # the memory was cleared since: read the words again
+            holding, anchors_of = bool, scanner.of_word
         for parts, a in self._tokens:
+            words = parts[1::2]
             offsets = list(accumulate(map(len, parts), initial=a))[1::2]
-            for word, p in zip(parts[1::2], offsets):
+            # only the words that hold an anchor, picked out without a Python loop
+            for word, p in compress(zip(words, offsets), map(holding, words)):
                 for name, i in anchors_of(word)[1]:
                     at[name].append(p + i)
         return dict(at)

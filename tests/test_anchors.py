@@ -817,3 +817,21 @@ def test_line_starts_include_blank_lines_between_paragraphs(tmp_path, text: str)
     run.prepare(rules, art.text, art.paragraphs)
     anchored = scan(run, rule, art, None, art.body_start, len(art.text))
     assert anchored == scan(engine.Run(), rule, art, None, art.body_start, len(art.text)) != []
+
+
+@pytest.mark.parametrize("limit", [1, 7, 40])
+def test_an_article_read_while_the_word_memory_is_cleared_gets_the_same_anchors(monkeypatch, limit: int) -> None:
+    """The memory of words is cleared when full, possibly in the middle of an article."""
+    import summarizer.anchors as anchors_mod
+    text = ARTICLES[26] + "\n\n" + ARTICLES[31]
+    art = article.from_text(text, "x", {})
+    fresh = packs.build([], None).scanner
+    want = Windows(art.text, art.paragraphs, fresh)
+    want_at, want_masks = want._at, dict(want._masks)
+    monkeypatch.setattr(anchors_mod, "_MEMO_LIMIT", limit)
+    small = packs.build([], None).scanner
+    small._memo.clear()
+    Windows(art.text, art.paragraphs, small)  # fills (and clears) the memory first
+    got = Windows(art.text, art.paragraphs, small)
+    assert got._at == want_at and got._masks == want_masks
+    assert small.generation > 0
