@@ -41,11 +41,15 @@ CNF = tuple  # of clauses, all required
 
 LEXICON, WORD, START, DIGIT, UPPER = "lexicon:", "word:", "start:", "digit", "upper"
 LINE = "line"  # the start of a line: (?m)^
+MARK = "mark:"  # a punctuation mark written literally, as a first anchor only: "mark:,"
 ANY_CASE = "~i"  # after a lexicon anchor: matched ignoring case
 _MAX_CLAUSES = 4
 _DIGIT_CLASS = patterns.compile(r"\[(?:0-9|\\d|[0-9]-[0-9]|[0-9])+\]")
 _NOT_AFTER_WORD = patterns.compile(r"\(\?<!(?:\\w|\[[^\]\[]*\\w[^\]\[]*\])\)")
 _UPPER_CLASS = patterns.compile(r"\[(?:A-Z|\\p\{Lu\})+\]|\\p\{Lu\}")
+# a class of punctuation marks only, written literally or escaped: ['‘’], [,:], [\(\[]
+_MARK_CLASS = patterns.compile(r"\[((?:[^\]\[\\\w\s\-^]|\\[^\w\s])+)\]")
+_REGEX_SPECIAL = frozenset(".^$*+?{}[]\\|()")
 _QUANTIFIER = patterns.compile(r"\{(\d*)(?:,(\d*))?\}")
 _REFERENCE = patterns.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _GROUP_FLAGS = patterns.compile(r"\?[a-zA-Z\-]*[:>)]|\?#[^)]*\)")
@@ -207,6 +211,9 @@ class _Parser:
             self.char_class()
             if _DIGIT_CLASS.fullmatch(p, start, self.i):
                 return _digit()
+            marks = _MARK_CLASS.fullmatch(p, start, self.i)
+            if marks:
+                return _marks(marks.group(1).replace("\\", ""))
             return self._upper() if _UPPER_CLASS.fullmatch(p, start, self.i) else _UNKNOWN
         if c.isdigit():
             self.i += 1
@@ -228,6 +235,8 @@ class _Parser:
                     return self._upper()
             elif e in "xuU":
                 self.i += {"x": 2, "u": 4, "U": 8}[e]
+            elif not e.isalnum() and not e.isspace() and e != "_":  # an escaped mark: \+ \. \(
+                return _marks(e)
             return _UNKNOWN
         if c in "^$":
             self.i += 1
@@ -238,6 +247,8 @@ class _Parser:
                 self.i = m.end()
                 return self.reference(m.group(1))
         self.i += 1
+        if c not in _REGEX_SPECIAL and not c.isalnum() and not c.isspace() and c != "_":
+            return _marks(c)  # a literal mark: , : ' “
         return _UNKNOWN
 
     def _upper(self) -> Reading:
@@ -325,6 +336,11 @@ class _Parser:
         return reading
 
 
+def _marks(chars: str) -> Reading:
+    """Punctuation marks: possible first anchors (never clauses: they tell no paragraphs apart)."""
+    return Reading((), frozenset(MARK + c for c in chars), False)
+
+
 def _digit() -> Reading:
     anchor = frozenset([DIGIT])
     return Reading((anchor,), anchor, False)
@@ -358,6 +374,8 @@ def read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any],
     if reading is None:
         return (), None
     first = None if reading.nullable or not reading.first else reading.first
+    if first is not None and all(a.startswith(MARK) for a in first):
+        first = None  # a pattern that can only start with a literal mark: regex's own search is as quick
     return reading.cnf, first
 
 
@@ -398,6 +416,7 @@ class Scanner:
     digits: bool
     upper: bool = False
     lines: bool = False
+    marks: str = ""  # the punctuation marks some rule starts with
     _words: Any = None  # one pattern for all literal words, compiled on first use
     _word_set: frozenset[str] = frozenset()
     _stems: frozenset[str] | None = None  # made on first use, like _words
@@ -427,7 +446,8 @@ class Scanner:
                 prefix.setdefault(anchor[len(START):].casefold(), set()).add(anchor)
         words = tuple(sorted(a[len(WORD):] for a in anchors if a.startswith(WORD)))
         return cls({k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in prefix.items()},
-                   frozenset(everywhere), words, DIGIT in anchors, UPPER in anchors, LINE in anchors)
+                   frozenset(everywhere), words, DIGIT in anchors, UPPER in anchors, LINE in anchors,
+                   "".join(sorted(a[len(MARK):] for a in anchors if a.startswith(MARK))))
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -542,6 +562,10 @@ class Windows:
             at = self._starts_of()
             if self.scanner.lines:  # where every line starts, blank ones between paragraphs too
                 at[LINE] = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
+            if self.scanner.marks:  # punctuation marks: one pass over the text
+                marks = patterns.compile("[" + regex.escape(self.scanner.marks) + "]")
+                for m in marks.finditer(self.text):
+                    at.setdefault(MARK + m.group(), []).append(m.start())
             for positions in at.values():
                 positions.sort()
             self._at_cache = at

@@ -835,3 +835,31 @@ def test_an_article_read_while_the_word_memory_is_cleared_gets_the_same_anchors(
     got = Windows(art.text, art.paragraphs, small)
     assert got._at == want_at and got._masks == want_masks
     assert small.generation > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Punctuation marks as first anchors
+
+
+def test_a_written_mark_is_a_first_anchor_beside_others() -> None:
+    assert first_of(r"(?:['‘’]\d0s|\d{4}s)") == frozenset({"mark:'", "mark:‘", "mark:’", "digit"})
+    assert first_of(r"\+?\d+") == frozenset({"mark:+", "digit"})
+    assert first_of(r"(?:\(|\p{Lu})\w+") == frozenset({"mark:(", "upper"})
+
+
+def test_a_pattern_that_can_only_start_with_a_mark_is_left_to_the_regex_search() -> None:
+    assert first_of(r",\s+\p{Lu}") is None
+    assert first_of(r"[,:]\s*$") is None
+
+
+def test_a_mark_is_never_a_clause() -> None:
+    assert anchors_of(r"\d+,\d+") == cnf({"digit"})
+
+
+def test_marks_are_found_where_they_stand() -> None:
+    rules = shipped()
+    assert "'" in rules.scanner.marks
+    text = "The 1980s and the ’90s.\n\nIn the '70s."
+    art = article.from_text(text, "x", {})
+    w = Windows(art.text, art.paragraphs, rules.scanner)
+    assert w.starts(frozenset({"mark:'", "mark:’"})) == [text.index("’"), text.index("'")]
