@@ -12,6 +12,8 @@ from .article import Article
 from .model import Span, Yield
 from .packs import RuleSet
 
+# the words after `change` ("by" and a qualifier of at most two words) are at most three:
+# _may_name_change looks only at a clause's last four words, so keep them so or widen it there
 _CHANGE_BEFORE = patterns.compile(
     r"(?:(?P<measure>[\p{L}][\p{L}\s'’\-]{0,60}?)\s+)?(?P<change>\p{L}+)(?:\s+by)?(?:\s+(?:some|about|around|nearly|almost|more\s+than|over|just|roughly|up\s+to|an?\s+estimated))?\s*$")
 _PERIOD = patterns.compile(r"\A[\s,]*(?:in|over|within|during|for)\s+(?:the\s+(?:past|last|first|next)\s+)?(?P<period>[\w\s\-]{1,20}?(?:days?|weeks?|months?|years?|quarters?))\b")
