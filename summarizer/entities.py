@@ -6,6 +6,7 @@ and merges "Vladimir Putin", "Mr Putin" and "Putin" into one person.
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 from typing import Iterable
 from dataclasses import dataclass, field
 
@@ -310,6 +311,21 @@ def _location_line(article: Article, rules: RuleSet, run: engine.Run, stage, nam
     return None
 
 
+class _Containers:
+    """Spans, asked whether another span lies inside one of them (and is not that span itself)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        self.reach = list(accumulate((b for _, b in self.spans), max))  # furthest end so far
+
+    def hold(self, span: Span) -> bool:
+        k = bisect.bisect_right(self.starts, span[0])  # the spans that start at or before it
+        if k == 0 or self.reach[k - 1] < span[1]:
+            return False
+        return any(span[1] <= b and (a, b) != span for a, b in self.spans[:k])
+
+
 def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list[Yield]) -> Entities:
     names = rules.derived(_Names, _Names)
     stage = rules.stage("entities")
@@ -402,11 +418,11 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
 
     places: dict[str, Entity] = {}
     org_spans = [s for o in out.organizations for s in o.mentions]
-    taken = org_spans + person_spans
+    inside_name = _Containers(org_spans + person_spans)
     for m in engine.run_stage(run, stage, text, start, emit="place"):
         raw = m.get("name") or ""
         span = m.span_of("name") or (m.start, m.end)
-        if any(a <= span[0] and span[1] <= b and (a, b) != span for a, b in taken):
+        if inside_name.hold(span):  # "America" in "Bank of America"
             continue
         entry = None
         for lex_name in ("country", "city", "region"):

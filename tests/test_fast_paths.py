@@ -6,6 +6,8 @@ import pickle
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarizer import figures, packs
 from summarizer.temporal import DateFact, _Ctx, _TenseAt, tense_near
@@ -47,3 +49,14 @@ def test_tense_is_looked_up_when_read():
     assert copy.deepcopy(fact) == fact and pickle.loads(pickle.dumps(fact)).tense == "future"
     assert _Ctx(None, _TenseAt(text, start, start + 6, 0, len(text)), None, "mdy").tense == "future"
     assert DateFact("2024", "2024", (0, 4), "r", "year").tense is None
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)).map(lambda t: (t[0], t[0] + t[1])), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans=SPANS, span=st.tuples(st.integers(0, 40), st.integers(0, 12)).map(lambda t: (t[0], t[0] + t[1])))
+def test_a_place_inside_a_name_is_found_as_a_plain_scan_finds_it(spans, span) -> None:
+    from summarizer.entities import _Containers
+    plain = any(a <= span[0] and span[1] <= b and (a, b) != span for a, b in spans)
+    assert _Containers(spans).hold(span) == plain
