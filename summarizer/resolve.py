@@ -123,7 +123,16 @@ class Resolver:
         self.orgs = [(s, e) for s, e in ents.mentions if e.kind == "organization" and not self.in_quote(s[0])]
         self._people_starts = [s[0] for s, _ in self.people]  # sorted, as mentions are
         self.sent_starts = [a for a, _ in article.sentences]
-        self.gender = self._genders(rules)
+        self._rules = rules
+        self._gender: dict[int, str] | None = None
+
+    @property
+    def gender(self) -> dict[int, str]:
+        """Each person's gender (by id), worked out when a pronoun first needs it: many articles
+        attribute no quotation to "he" or "she"."""
+        if self._gender is None:
+            self._gender = self._genders(self._rules)
+        return self._gender
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self._starts, pos) - 1
