@@ -211,8 +211,8 @@ class Attributor:
         """The first name in a clause-opening position of the window: "With X worried, Obama
         said" gives Obama; a name after a lowercase word ("for Clinton") is not the subject."""
         text = self.article.text
-        for (a, b), _e in self.ents.mentions:
-            if not window[0] <= a < window[1] or self.resolver.in_quote(a):
+        for (a, b), _e in self.ents.mentions_from(window[0], window[1]):
+            if self.resolver.in_quote(a):
                 continue
             prev = _TOKEN.findall(text, max(window[0], a - 40), a)
             gap = text[max(window[0], a - 3):a]
@@ -266,8 +266,8 @@ def _trim(text: str, span: Span, ents: Entities) -> Span:
     or the phrase without leading adverbs and its trailing apposition."""
     a, b = span
     for kind in ("person", "organization"):
-        for (ma, mb), e in ents.mentions:
-            if e.kind == kind and a <= ma and mb <= b:
+        for (ma, mb), e in ents.mentions_from(a, b + 1):
+            if e.kind == kind and mb <= b:
                 return ma, mb
     tokens = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(text, a, b)]
     for ta, tb, w in tokens:

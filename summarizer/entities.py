@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 from itertools import accumulate
-from typing import Iterable
+from typing import Any, Iterable
 from dataclasses import dataclass, field
 
 import regex
@@ -30,10 +30,29 @@ class Entities:
     dateline: dict | None = None
     location: dict | None = None  # a place line under the headline: where the event happened
     mentions: list[tuple[Span, Entity]] = field(default_factory=list)  # every mention, in text order
+    _index: Any = field(default=None, repr=False, compare=False)  # (mentions, count, starts, longest)
+
+    def _starts(self) -> tuple[list[int], int]:
+        index = self._index
+        if index is None or index[0] is not self.mentions or index[1] != len(self.mentions):
+            starts = [a for (a, _), _e in self.mentions]
+            longest = max((b - a for (a, b), _e in self.mentions), default=0)
+            index = self._index = (self.mentions, len(self.mentions), starts, longest)
+        return index[2], index[3]
+
+    def mentions_from(self, a: int, b: int) -> list[tuple[Span, Entity]]:
+        """The mentions that start in [a, b), in text order, found by bisection."""
+        starts, _ = self._starts()
+        return self.mentions[bisect.bisect_left(starts, a):bisect.bisect_left(starts, b)]
+
+    def mentions_over(self, span: Span) -> list[tuple[Span, Entity]]:
+        """The mentions that overlap span, in text order."""
+        _, longest = self._starts()
+        return [(s, e) for s, e in self.mentions_from(span[0] - longest, span[1]) if span[0] < s[1]]
 
     def person_at(self, span: Span) -> Entity | None:
-        for (a, b), entity in self.mentions:
-            if entity.kind == "person" and a < span[1] and span[0] < b:
+        for _s, entity in self.mentions_over(span):
+            if entity.kind == "person":
                 return entity
         return None
 

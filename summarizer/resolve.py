@@ -32,8 +32,8 @@ _PRONOUN_TOKEN = patterns.compile(r"(?<![\p{L}])(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imsel
 
 def mentions_in(ents: Entities, span: Span, kind: str) -> list[Entity]:
     out = []
-    for (a, b), e in ents.mentions:
-        if e.kind == kind and a < span[1] and span[0] < b and e not in out:
+    for _s, e in ents.mentions_over(span):
+        if e.kind == kind and e not in out:
             out.append(e)
     return out
 

@@ -60,3 +60,18 @@ def test_a_place_inside_a_name_is_found_as_a_plain_scan_finds_it(spans, span) ->
     from summarizer.entities import _Containers
     plain = any(a <= span[0] and span[1] <= b and (a, b) != span for a, b in spans)
     assert _Containers(spans).hold(span) == plain
+
+
+MENTION_SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15)).map(lambda t: (t[0], t[0] + t[1])),
+                         max_size=15).map(sorted)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans=MENTION_SPANS, span=st.tuples(st.integers(0, 70), st.integers(0, 15)).map(lambda t: (t[0], t[0] + t[1])))
+def test_mentions_found_by_bisection_are_those_a_scan_finds(spans, span) -> None:
+    from summarizer.entities import Entities
+    from summarizer.model import Entity
+    people = [Entity(id=f"p{i}", kind="person", name=f"P{i}", rule="r") for i in range(len(spans))]
+    ents = Entities(mentions=list(zip(spans, people)))
+    assert ents.mentions_from(span[0], span[1]) == [(s, e) for s, e in ents.mentions if span[0] <= s[0] < span[1]]
+    assert ents.mentions_over(span) == [(s, e) for s, e in ents.mentions if s[0] < span[1] and span[0] < s[1]]
