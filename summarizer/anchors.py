@@ -621,7 +621,7 @@ class Windows:
         if found is None:
             at = self._at
             lists = [at[name] for name in first if name in at]
-            found = lists[0] if len(lists) == 1 else sorted({p for positions in lists for p in positions})
+            found = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
             self._cache[key] = found
         return found
 
