@@ -277,13 +277,10 @@ def _windows(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> list[tup
     cnf = rule.near or rule.anchors
     if w is None or not cnf:  # a rule with only first anchors is tried at them, in the whole text
         return [(pos, endpos)]
-    out = []
-    for i in w.for_rule(cnf):
-        a, b = w.spans[i]
-        a, b = max(a, pos), min(b, endpos)
-        if a < b:
-            out.append((a, b))
-    return out
+    found = list(map(w.spans.__getitem__, w.for_rule(cnf)))
+    if not found or (pos <= found[0][0] and found[-1][1] <= endpos):  # the spans are sorted and apart
+        return found
+    return [(max(a, pos), min(b, endpos)) for a, b in found if max(a, pos) < min(b, endpos)]
 
 
 def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
@@ -304,13 +301,23 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     if not hits:
         return []
     chosen: list[tuple[int, int]] = []
-    i = 0
-    for a, b in sentences:
-        while i < len(hits) and hits[i] < a:
-            i += 1
-        if i < len(hits) and hits[i] < b and b > pos and a < endpos:
-            chosen.append((max(a, pos), min(b, endpos)))
+    starts_of = _sentence_starts(run, sentences)
+    last = -1
+    for hit in hits:  # the sentence holding each hit, once, in order
+        k = bisect.bisect_right(starts_of, hit) - 1
+        if k > last and hit < sentences[k][1]:
+            last = k
+            a, b = sentences[k]
+            if b > pos and a < endpos:
+                chosen.append((max(a, pos), min(b, endpos)))
     return _scan(run, rule, text, chosen, starts)
+
+
+def _sentence_starts(run: Run, sentences: list[tuple[int, int]]) -> list[int]:
+    made = run.memo.get("sentence starts")
+    if made is None or made[0] is not sentences:
+        made = run.memo["sentence starts"] = (sentences, [a for a, _ in sentences])
+    return made[1]
 
 
 def _shared_trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]]) -> list[int]:
