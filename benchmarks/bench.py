@@ -156,6 +156,19 @@ def startup(article: Path, repeat: int) -> dict:
     return {"baseline_s": base, "facts_s": facts, "ratio": facts / base}
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak RSS. Linux's VmHWM belongs to the program now running; ru_maxrss would
+    also count the parent's pages as they were when it forked this child (before exec)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
 def memory_child(jsonl: str, out: str) -> None:
     """Run in a fresh process: stream a JSONL corpus through batch and report peak RSS and heap."""
     import tracemalloc
@@ -172,7 +185,7 @@ def memory_child(jsonl: str, out: str) -> None:
     counts = batch.run([jsonl], out, batch.Options((), None, 2.0, None), progress=False)
     _, peak_heap = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    maxrss = _peak_rss_mb()
     print(json.dumps({"done": counts.done, "failed": counts.failed, "base_rss_mb": base_rss,
                       "end_rss_mb": rss_mb() if base_rss is not None else None,
                       "peak_rss_mb": maxrss, "peak_heap_mb": peak_heap / 1e6}))
