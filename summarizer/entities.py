@@ -10,7 +10,6 @@ from itertools import accumulate
 from typing import Any, Iterable
 from dataclasses import dataclass, field
 
-import regex
 
 from . import engine, patterns
 from .article import Article
