@@ -6,10 +6,9 @@ and merges "Vladimir Putin", "Mr Putin" and "Putin" into one person.
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Iterable
-from dataclasses import dataclass, field
-
 
 from . import engine, patterns
 from .article import Article
