@@ -420,6 +420,7 @@ class Scanner:
     _words: Any = None  # one pattern for all literal words, compiled on first use
     _word_set: frozenset[str] = frozenset()
     _stems: frozenset[str] | None = None  # made on first use, like _words
+    _marks: Any = None  # made on first use, like _words
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
     _holding: set[str] = field(default_factory=set, repr=False)  # the words of _memo that hold anchors
     generation: int = 0  # how many times the memory was cleared: a Windows made before then reads words again
@@ -455,6 +456,7 @@ class Scanner:
         state["_holding"] = set()
         state["_words"] = None
         state["_stems"] = None
+        state["_marks"] = None
         return state
 
     def of_word(self, word: str) -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
@@ -498,6 +500,12 @@ class Scanner:
         if starts:
             self._holding.add(word)
         return found
+
+    def marks_pattern(self) -> Any:
+        """The punctuation marks some rule starts with, as one character class (compiled once)."""
+        if self._marks is None:
+            self._marks = patterns.compile("[" + regex.escape(self.marks) + "]")
+        return self._marks
 
     def anchors_in(self, text: str, pos: int, endpos: int) -> set[str]:
         """The anchors that text[pos:endpos] holds."""
@@ -563,8 +571,7 @@ class Windows:
             if self.scanner.lines:  # where every line starts, blank ones between paragraphs too
                 at[LINE] = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
             if self.scanner.marks:  # punctuation marks: one pass over the text
-                marks = patterns.compile("[" + regex.escape(self.scanner.marks) + "]")
-                for m in marks.finditer(self.text):
+                for m in self.scanner.marks_pattern().finditer(self.text):
                     at.setdefault(MARK + m.group(), []).append(m.start())
             for positions in at.values():
                 positions.sort()

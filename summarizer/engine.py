@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -86,12 +87,7 @@ def _compiled(pattern: Any) -> Any:
 
 
 def _groups(m: Any) -> dict[str, tuple[str, int, int]]:
-    out = {}
-    for name in m.re.groupindex:
-        start, end = m.span(name)
-        if start >= 0:
-            out[name] = (m.group(name), start, end)
-    return out
+    return _groups_at(m.string, m.regs, tuple(m.re.groupindex.items()))
 
 
 def _renew(run: Run) -> None:
@@ -301,23 +297,15 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     if not hits:
         return []
     chosen: list[tuple[int, int]] = []
-    starts_of = _sentence_starts(run, sentences)
     last = -1
     for hit in hits:  # the sentence holding each hit, once, in order
-        k = bisect.bisect_right(starts_of, hit) - 1
+        k = bisect.bisect_right(sentences, (hit, math.inf)) - 1
         if k > last and hit < sentences[k][1]:
             last = k
             a, b = sentences[k]
             if b > pos and a < endpos:
                 chosen.append((max(a, pos), min(b, endpos)))
     return _scan(run, rule, text, chosen, starts)
-
-
-def _sentence_starts(run: Run, sentences: list[tuple[int, int]]) -> list[int]:
-    made = run.memo.get("sentence starts")
-    if made is None or made[0] is not sentences:
-        made = run.memo["sentence starts"] = (sentences, [a for a, _ in sentences])
-    return made[1]
 
 
 def _shared_trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]]) -> list[int]:

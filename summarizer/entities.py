@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import Any, Iterable
 
 from . import engine, patterns
 from .article import Article
 from .lexicon import role_on
-from .model import Entity, Mention, Span, Yield
+from .model import Entity, Mention, Span, SpanIndex, Yield
 from .packs import RuleSet
 
 _POSSESSIVE = patterns.compile(r"['’]s?$")
@@ -328,21 +327,6 @@ def _location_line(article: Article, rules: RuleSet, run: engine.Run, stage, nam
     return None
 
 
-class _Containers:
-    """Spans, asked whether another span lies inside one of them (and is not that span itself)."""
-
-    def __init__(self, spans: list[Span]) -> None:
-        self.spans = sorted(spans)
-        self.starts = [a for a, _ in self.spans]
-        self.reach = list(accumulate((b for _, b in self.spans), max))  # furthest end so far
-
-    def hold(self, span: Span) -> bool:
-        k = bisect.bisect_right(self.starts, span[0])  # the spans that start at or before it
-        if k == 0 or self.reach[k - 1] < span[1]:
-            return False
-        return any(span[1] <= b and (a, b) != span for a, b in self.spans[:k])
-
-
 def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list[Yield]) -> Entities:
     names = rules.derived(_Names, _Names)
     stage = rules.stage("entities")
@@ -435,7 +419,7 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
 
     places: dict[str, Entity] = {}
     org_spans = [s for o in out.organizations for s in o.mentions]
-    inside_name = _Containers(org_spans + person_spans)
+    inside_name = SpanIndex(org_spans + person_spans)
     for m in engine.run_stage(run, stage, text, start, emit="place"):
         raw = m.get("name") or ""
         span = m.span_of("name") or (m.start, m.end)

@@ -1,15 +1,13 @@
 """Stage `figures`: numbers that measure something, their value and unit, what they measure and how they changed."""
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate
 
 import regex
 
 from . import engine, patterns
 from .article import Article
-from .model import Span, Yield
+from .model import Span, SpanIndex, Yield
 from .packs import RuleSet
 
 # the words after `change` ("by" and a qualifier of at most two words) are at most three:
@@ -196,22 +194,9 @@ def _unit_from_context(article: Article, start: int, before: list[Figure]) -> st
     return None
 
 
-class _Spans:
-    """Spans to test others against by bisection: every figure match is tested against the dates."""
-
-    def __init__(self, spans: list[Span]) -> None:
-        spans = sorted(spans)
-        self.starts = [a for a, _ in spans]
-        self.reach = list(accumulate((b for _, b in spans), max))  # furthest end of the first i + 1
-
-    def overlap(self, start: int, end: int) -> bool:
-        k = bisect_left(self.starts, end)  # the spans that start before `end`
-        return k > 0 and self.reach[k - 1] > start
-
-
 def find_figures(article: Article, rules: RuleSet, run: engine.Run, dates: list, trace: list[Yield]) -> list[Figure]:
     text = article.text
-    date_spans = _Spans([d.span for d in dates])
+    date_spans = SpanIndex([d.span for d in dates])
     matches = engine.run_stage(run, rules.stage("figures"), text, article.body_start)
     figures: list[Figure] = []
     for m in matches:

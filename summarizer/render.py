@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,48 +164,39 @@ def _scalar(value: Any) -> str:
     raise _NotPlain
 
 
+_NO_KEY = object()  # what a list item has in place of a key
+
+
 def _write(value: Any, indent: str, out: Any) -> None:
     """Append value's indented JSON to out (a list's append). Strings, ints and None, most of a
     fact sheet, are written in place rather than by a call each."""
     if isinstance(value, dict):
-        if not value:
-            out("{}")
-            return
-        inner = indent + "  "
-        sep, next_sep = "{\n" + inner, ",\n" + inner
-        for k, v in value.items():
-            out(sep)
-            sep = next_sep
-            out(_key_text.get(k) or _key(k))
-            kind = type(v)
-            if kind is str:
-                out(_encode_str(v))
-            elif v is None:
-                out("null")
-            elif kind is int:
-                out(int.__repr__(v))
-            else:
-                _write(v, inner, out)
-        out("\n" + indent + "}")
+        brackets, items = "{}", value.items()
     elif isinstance(value, list):
-        if not value:
-            out("[]")
-            return
-        inner = indent + "  "
-        sep, next_sep = "[\n" + inner, ",\n" + inner
-        for v in value:
-            out(sep)
-            sep = next_sep
-            kind = type(v)
-            if kind is str:
-                out(_encode_str(v))
-            elif kind is int:
-                out(int.__repr__(v))
-            else:
-                _write(v, inner, out)
-        out("\n" + indent + "]")
+        brackets, items = "[]", zip(repeat(_NO_KEY), value)
     else:
         out(_scalar(value))
+        return
+    if not value:
+        out(brackets)
+        return
+    inner = indent + "  "
+    sep, next_sep = brackets[0] + "\n" + inner, ",\n" + inner
+    for key, v in items:
+        out(sep)
+        sep = next_sep
+        if key is not _NO_KEY:
+            out(_key_text.get(key) or _key(key))
+        kind = type(v)
+        if kind is str:
+            out(_encode_str(v))
+        elif v is None:
+            out("null")
+        elif kind is int:
+            out(int.__repr__(v))
+        else:
+            _write(v, inner, out)
+    out("\n" + indent + brackets[1])
 
 
 def _indented(value: Any) -> str:

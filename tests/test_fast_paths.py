@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer import figures, packs
+from summarizer.model import SpanIndex
 from summarizer.temporal import DateFact, _Ctx, _TenseAt, tense_near
 
 
@@ -25,7 +26,7 @@ def test_date_spans_overlap_as_a_scan_would_find():
         start = rnd.randint(0, 45)
         end = start + rnd.randint(0, 6)
         expected = any(a < end and start < b for a, b in spans)
-        assert figures._Spans(spans).overlap(start, end) == expected, (spans, start, end)
+        assert SpanIndex(spans).overlap(start, end) == expected, (spans, start, end)
 
 
 def test_change_search_is_skipped_only_where_it_would_find_no_change_verb(ruleset):
@@ -57,9 +58,8 @@ SPANS = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12)).map(lambda t:
 @settings(max_examples=300, deadline=None)
 @given(spans=SPANS, span=st.tuples(st.integers(0, 40), st.integers(0, 12)).map(lambda t: (t[0], t[0] + t[1])))
 def test_a_place_inside_a_name_is_found_as_a_plain_scan_finds_it(spans, span) -> None:
-    from summarizer.entities import _Containers
     plain = any(a <= span[0] and span[1] <= b and (a, b) != span for a, b in spans)
-    assert _Containers(spans).hold(span) == plain
+    assert SpanIndex(spans).hold(span) == plain
 
 
 MENTION_SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15)).map(lambda t: (t[0], t[0] + t[1])),
