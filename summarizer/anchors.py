@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from itertools import accumulate, compress
+from itertools import accumulate, compress, filterfalse
 from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -551,8 +551,13 @@ class Windows:
             words = parts[1::2]
             try:  # the common case, every word known: no Python loop over the words
                 names = nothing.union(*map(_NAMES, map(memo.__getitem__, words)))
-            except KeyError:  # new words (or the memo was cleared): read them, then every word
-                names = nothing.union(*[of_word(word)[0] for word in set(words)])
+            except KeyError:  # new words: read only those, then every word from the memo again
+                for word in filterfalse(memo.__contains__, set(words)):
+                    of_word(word)
+                try:
+                    names = nothing.union(*map(_NAMES, map(memo.__getitem__, words)))
+                except KeyError:  # the memo was cleared while the new words were read
+                    names = nothing.union(*[of_word(word)[0] for word in set(words)])
             flag = 1 << bit
             for name in names:
                 masks[name] = masks.get(name, 0) | flag
