@@ -264,6 +264,7 @@ class _Parser:
             parser = _Parser(self.macros[name], self.macros, self.lexicons, self.depth + 1, self.ignorecase,
                              self.multiline)
             parser.near = self.near
+            parser.word_start = self.word_start  # \b{macro}: the macro's first letters start a word
             return parser.whole()
         if name in self.lexicons and len(self.lexicons[name]):
             anchor = frozenset([LEXICON + name + (ANY_CASE if self.ignorecase else "")])

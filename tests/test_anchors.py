@@ -95,6 +95,10 @@ def test_a_literal_word_right_after_a_word_boundary_is_a_start_anchor() -> None:
     assert read(r"\bSaid\s+\p{Lu}", {}, LEXICONS) == (cnf({"start:said"}), frozenset({"start:said"}))
 
 
+def test_a_macro_right_after_a_word_boundary_starts_a_word() -> None:
+    assert read(r"\b{opener}\s+\p{Lu}", {"opener": "said"}, LEXICONS) == (cnf({"start:said"}), frozenset({"start:said"}))
+
+
 def test_an_optional_last_letter_leaves_the_word_before_it() -> None:
     assert anchors_of(r"counterparts?") == cnf({"word:counterpart"})
 
