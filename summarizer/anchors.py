@@ -34,7 +34,7 @@ from typing import Any, Iterable
 import regex
 
 from . import patterns
-from .lexicon import Lexicon
+from .lexicon import Lexicon, trie_pattern
 
 Clause = frozenset  # of anchors: a match contains at least one of them
 CNF = tuple  # of clauses, all required
@@ -463,44 +463,61 @@ class Scanner:
     def of_word(self, word: str) -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
         """The anchors in a word (as written), and each anchor's start offsets within it."""
         found = self._memo.get(word)
-        if found is not None:
-            return found
-        low = lower(word)
-        names: set[str] = set()
-        # case-sensitive anchors are keyed as written, the others case-folded; a pattern that ignores
-        # case matches the Turkish İ and ı as i, which casefold() alone does not give
-        prefix, stems = self.prefix, self._stems
-        if stems is None:  # every beginning of a prefix entry: a walk stops at the first that is none
-            stems = self._stems = frozenset(key[:end] for key in prefix for end in range(1, len(key) + 1))
-        for key in {word, word.casefold(), low.casefold()}:
-            names.update(self.exact.get(key, ()))
-            for end in range(1, len(key) + 1):
-                stem = key[:end]
-                if stem not in stems:
-                    break
-                names.update(prefix.get(stem, ()))
-        starts: list[tuple[str, int]] = [(name, 0) for name in names]
+        if found is None:
+            found = self.learn([word])[0]
+        return found
+
+    def learn(self, words: list[str]) -> list[tuple[frozenset[str], tuple[tuple[str, int], ...]]]:
+        """Read words not yet remembered, and remember them. The literal-word, digit and capital
+        patterns each run once over all the words joined by newlines (no anchor holds one), rather
+        than once a word: most of a new word's cost was those calls."""
+        lows = [lower(word) for word in words]
+        hits: list[list[tuple[str, int]]] = [[] for _ in words]
         if self.words:
             if self._words is None:
                 self._word_set = frozenset(self.words)
-                self._words = patterns.compile("|".join(regex.escape(w) for w in sorted(self.words, key=len, reverse=True)))
-            for m in self._words.finditer(low, overlapped=True):
+                # a trie: an alternation of a hundred words is tried word by word at every letter
+                self._words = patterns.compile(trie_pattern(list(self.words), starts_word=False))
+            word_set = self._word_set
+            begins = list(accumulate((len(low) + 1 for low in lows), initial=0))  # where each word starts, joined
+            for m in self._words.finditer("\n".join(lows), overlapped=True):
                 # at one position the longest word matched; shorter words there are its prefixes
-                hit = m.group()
-                starts.extend((WORD + hit[:n], m.start()) for n in range(1, len(hit) + 1) if hit[:n] in self._word_set)
-        plain = word.isascii() and word.islower()  # no capital, and (below) no digit: no regex needed
-        if self.digits and not (plain and word.isalpha()):
-            starts.extend((DIGIT, m.start()) for m in _DIGIT.finditer(word))
-        if self.upper and not plain:
-            starts.extend((UPPER, m.start()) for m in _UPPER.finditer(word))
-        if len(self._memo) >= _MEMO_LIMIT:
-            self._memo.clear()
-            self._holding.clear()
-            self.generation += 1
-        found = self._memo[word] = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
-        if starts:
-            self._holding.add(word)
-        return found
+                at, hit = m.start(), m.group()
+                i = bisect.bisect_right(begins, at) - 1
+                hits[i].extend((WORD + hit[:n], at - begins[i]) for n in range(1, len(hit) + 1) if hit[:n] in word_set)
+        joined, begins = "\n".join(words), list(accumulate((len(word) + 1 for word in words), initial=0))
+        for kind, pattern in ((DIGIT, _DIGIT if self.digits else None), (UPPER, _UPPER if self.upper else None)):
+            if pattern is not None:
+                for m in pattern.finditer(joined):
+                    at = m.start()
+                    i = bisect.bisect_right(begins, at) - 1
+                    hits[i].append((kind, at - begins[i]))
+        prefix, stems, exact = self.prefix, self._stems, self.exact
+        if stems is None:  # every beginning of a prefix entry: a walk stops at the first that is none
+            stems = self._stems = frozenset(key[:end] for key in prefix for end in range(1, len(key) + 1))
+        memo = self._memo
+        out = []
+        for word, low, starts in zip(words, lows, hits):
+            names: set[str] = set()
+            # case-sensitive anchors are keyed as written, the others case-folded; a pattern that
+            # ignores case matches the Turkish İ and ı as i, which casefold() alone does not give
+            for key in {word, word.casefold(), low.casefold()}:
+                names.update(exact.get(key, ()))
+                for end in range(1, len(key) + 1):
+                    stem = key[:end]
+                    if stem not in stems:
+                        break
+                    names.update(prefix.get(stem, ()))
+            starts.extend((name, 0) for name in names)
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+                self._holding.clear()
+                self.generation += 1
+            found = memo[word] = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
+            if starts:
+                self._holding.add(word)
+            out.append(found)
+        return out
 
     def marks_pattern(self) -> Any:
         """The punctuation marks some rule starts with, as one character class (compiled once)."""
@@ -553,8 +570,7 @@ class Windows:
             try:  # the common case, every word known: no Python loop over the words
                 names = nothing.union(*map(_NAMES, map(memo.__getitem__, words)))
             except KeyError:  # new words: read only those, then every word from the memo again
-                for word in filterfalse(memo.__contains__, set(words)):
-                    of_word(word)
+                scanner.learn(list(filterfalse(memo.__contains__, set(words))))
                 try:
                     names = nothing.union(*map(_NAMES, map(memo.__getitem__, words)))
                 except KeyError:  # the memo was cleared while the new words were read

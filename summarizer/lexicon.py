@@ -126,7 +126,7 @@ class Lexicon:
         A space in an entry matches any run of spaces or hyphens ("Vice President" = "Vice-President")."""
         if self._alternation is None:
             surfaces = sorted(set(self.surfaces()))
-            self._alternation = _trie_pattern(surfaces) if surfaces else "(?!)"
+            self._alternation = trie_pattern(surfaces) if surfaces else "(?!)"
         return self._alternation
 
     def __contains__(self, surface: str) -> bool:
@@ -199,8 +199,9 @@ def role_on(entry: dict[str, Any], date: str | None) -> dict[str, Any] | None:
 _SEP = " "
 
 
-def _trie_pattern(surfaces: list[str]) -> str:
-    """A regex equivalent to the alternation of `surfaces`, factored by shared prefixes."""
+def trie_pattern(surfaces: list[str], starts_word: bool = True) -> str:
+    """A regex equivalent to the alternation of `surfaces` (longest first), factored by shared
+    prefixes; with `starts_word`, an entry that begins with a letter matches only at a word start."""
     root: dict = {}
     for surface in surfaces:
         node = root
@@ -215,7 +216,7 @@ def _trie_pattern(surfaces: list[str]) -> str:
         branches = []
         for k in keys:
             atom = r"[\s\-]+" if k == _SEP else regex.escape(k, special_only=True)
-            if top and (k.isalnum() or k == "_"):
+            if top and starts_word and (k.isalnum() or k == "_"):
                 atom = r"\b" + atom  # an entry that starts a word never starts mid-word (and fails fast there)
             branches.append(atom + emit(node[k]))
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

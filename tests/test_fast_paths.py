@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import pickle
 import random
 
@@ -75,3 +76,14 @@ def test_mentions_found_by_bisection_are_those_a_scan_finds(spans, span) -> None
     ents = Entities(mentions=list(zip(spans, people)))
     assert ents.mentions_from(span[0], span[1]) == [(s, e) for s, e in ents.mentions if span[0] <= s[0] < span[1]]
     assert ents.mentions_over(span) == [(s, e) for s, e in ents.mentions if s[0] < span[1] and span[0] < s[1]]
+
+
+WORD_PIECES = ["said", "Minister", "minister", "al", "The", "Paris", "İ", "ı", "ß", "1990s", "McDonald", "e", "x", "7"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORD_PIECES), min_size=1, max_size=4).map("".join), max_size=30, unique=True))
+def test_words_learnt_together_hold_the_anchors_each_holds_alone(ruleset, words) -> None:
+    ruleset.scanner.learn([])  # its patterns and prefix table, made once and shared by the copies
+    together, alone = (dataclasses.replace(ruleset.scanner, _memo={}, _holding=set()) for _ in range(2))
+    assert together.learn(words) == [alone.learn([word])[0] for word in words]
