@@ -11,8 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from .errors import TemplateError
 
 if TYPE_CHECKING:  # jinja2 is imported when a template is rendered: `summarizer facts` starts faster
@@ -126,18 +124,45 @@ def _listed_fields() -> tuple[str, ...] | None:
     return tuple(fields)
 
 
-def dumps(value: Any) -> str:
-    """Canonical JSON text: two-space indent, UTF-8 characters as they are, as orjson writes it.
+def _orjson_safe(value: Any) -> bool:
+    """Whether orjson writes value as json.dumps does: only JSON's own types (str subclasses and
+    tuples too), and no float that json spells with an exponent or that JSON has no number for
+    (orjson spells those otherwise, and differently from one release to the next)."""
+    if not isinstance(value, (dict, list, tuple)):
+        return False
+    stack = [value]
+    pop, push = stack.pop, stack.append
+    while stack:
+        container = pop()
+        for x in (container.values() if isinstance(container, dict) else container):
+            kind = type(x)
+            if kind is str or kind is int or x is None or kind is bool:
+                continue
+            if kind is dict or kind is list:
+                push(x)
+            elif kind is float:
+                if not (x == 0.0 or 1e-4 <= abs(x) < 1e16):  # NaN fails both
+                    return False
+            elif isinstance(x, (dict, list, tuple)):
+                push(x)
+            elif not isinstance(x, str):
+                return False  # a float or int subclass, or a type json.dumps refuses
+    return True
 
-    That is json.dumps(value, ensure_ascii=False, indent=2) byte for byte, but for floats below
-    1e-4 or from 1e16 (orjson writes 1e16 where json writes 1e+16) and NaN or infinities (null,
-    as JSON has no such numbers). orjson is about ten times faster than the json module, which
-    indents in pure Python; the json module writes what orjson refuses (keys that are not
-    strings, integers beyond 64 bits, lone surrogates)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
-    except TypeError:  # orjson.JSONEncodeError
-        return json.dumps(value, ensure_ascii=False, indent=2)
+
+def dumps(value: Any) -> str:
+    """Canonical JSON text: json.dumps(value, ensure_ascii=False, indent=2), byte for byte.
+
+    Written by orjson where it gives those bytes (every fact sheet, in practice): the json module
+    indents in pure Python, and orjson is about ten times faster. Imported on first use: a brief
+    needs no JSON."""
+    if _orjson_safe(value):
+        import orjson
+        try:
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+        except TypeError:  # orjson.JSONEncodeError: a key that is not a string, an int beyond 64 bits...
+            pass
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def facts_json(sheet: dict[str, Any], template: str | None = None) -> str:
