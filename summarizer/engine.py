@@ -309,17 +309,21 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
 
 
 def _shared_trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]]) -> list[int]:
-    """Where the rule's trigger matches in the windows; rules that share a trigger share its scan."""
+    """Where the rule's trigger matches in the windows; rules that share a trigger share its scan
+    of each window (a paragraph), whatever other windows each of them reads."""
     if run.trigger_hits.get("text") is not text:
         run.trigger_hits = {"text": text}
-    key = (rule.trigger, rule.flags, tuple(windows))
-    found = run.trigger_hits.get(key)
-    if found is None:
-        found = _trigger_hits(run, rule, text, windows)
+    per_window = run.trigger_hits.setdefault((rule.trigger, rule.flags), {})
+    missing = [w for w in windows if w not in per_window]
+    if missing:
+        found = _trigger_hits(run, rule, text, missing)
         if found is None:  # out of time: not kept, so each rule sharing the trigger reports its own
             return []
-        run.trigger_hits[key] = found
-    return found
+        for w in missing:  # the windows are in order and apart: each takes the hits inside it
+            per_window[w] = between(found, w[0], w[1])
+    if len(windows) == 1:
+        return per_window[windows[0]]
+    return [hit for w in windows for hit in per_window[w]]
 
 
 def run_stage(run: Run, rules: Iterable[Rule], text: str, pos: int = 0, endpos: int | None = None,

@@ -124,45 +124,56 @@ def _listed_fields() -> tuple[str, ...] | None:
     return tuple(fields)
 
 
-def _orjson_safe(value: Any) -> bool:
-    """Whether orjson writes value as json.dumps does: only JSON's own types (str subclasses and
-    tuples too), and no float that json spells with an exponent or that JSON has no number for
-    (orjson spells those otherwise, and differently from one release to the next)."""
-    if not isinstance(value, (dict, list, tuple)):
+_MOST_CONTAINERS = 100_000  # a value with more (or one that holds itself) is left to the json module
+
+
+def _plain_json(value: Any) -> bool:
+    """Whether value is made of JSON's own values only, as json.loads gives them: dicts, lists,
+    strings, ints, booleans, None and floats that json writes without an exponent. orjson writes
+    such a value as json.dumps does, byte for byte (keys that are not strings it refuses); it
+    spells other floats otherwise, and differently from one release to the next. Exact types only:
+    a subclass or a tuple is left to the json module."""
+    kind = type(value)
+    if kind is not dict and kind is not list:
         return False
     stack = [value]
     pop, push = stack.pop, stack.append
+    budget = _MOST_CONTAINERS
     while stack:
         container = pop()
-        for x in (container.values() if isinstance(container, dict) else container):
+        for x in (container.values() if type(container) is dict else container):
             kind = type(x)
             if kind is str or kind is int or x is None or kind is bool:
                 continue
             if kind is dict or kind is list:
+                budget -= 1
+                if budget < 0:
+                    return False
                 push(x)
             elif kind is float:
                 if not (x == 0.0 or 1e-4 <= abs(x) < 1e16):  # NaN fails both
                     return False
-            elif isinstance(x, (dict, list, tuple)):
-                push(x)
-            elif not isinstance(x, str):
-                return False  # a float or int subclass, or a type json.dumps refuses
+            else:
+                return False
     return True
 
 
-def dumps(value: Any) -> str:
-    """Canonical JSON text: json.dumps(value, ensure_ascii=False, indent=2), byte for byte.
+def _by_orjson(value: Any) -> str | None:
+    """orjson's indented JSON for a _plain_json value, or None if it refuses it (a key that is not a
+    string). Imported on first use: a brief needs no JSON."""
+    import orjson
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return None
 
-    Written by orjson where it gives those bytes (every fact sheet, in practice): the json module
-    indents in pure Python, and orjson is about ten times faster. Imported on first use: a brief
-    needs no JSON."""
-    if _orjson_safe(value):
-        import orjson
-        try:
-            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
-        except TypeError:  # orjson.JSONEncodeError: a key that is not a string, an int beyond 64 bits...
-            pass
-    return json.dumps(value, ensure_ascii=False, indent=2)
+
+def dumps(value: Any) -> str:
+    """Canonical JSON text: json.dumps(value, ensure_ascii=False, indent=2), byte for byte, written by
+    orjson where it gives those bytes (every fact sheet, in practice): the json module indents in
+    pure Python, and orjson is about ten times faster."""
+    text = _by_orjson(value) if _plain_json(value) else None
+    return json.dumps(value, ensure_ascii=False, indent=2) if text is None else text
 
 
 def facts_json(sheet: dict[str, Any], template: str | None = None) -> str:
@@ -172,9 +183,13 @@ def facts_json(sheet: dict[str, Any], template: str | None = None) -> str:
     if fields is not None and all(k in sheet for k in fields):
         # what the shipped template renders: those fields, in that order, with no Jinja round trip
         listed = {k: sheet[k] for k in fields}
-        validate(listed, source)
-        return dumps(listed) + "\n"
-    rendered = _render(FORMATS["json"], template, facts=sheet)
+        text = _by_orjson(listed) if _plain_json(listed) else None
+        if text is not None:
+            validate(listed, source)
+            return text + "\n"
+        rendered = json.dumps(listed, ensure_ascii=False)  # read back below: tuples become lists, keys strings
+    else:
+        rendered = _render(FORMATS["json"], template, facts=sheet)
     try:
         parsed = json.loads(rendered)
     except json.JSONDecodeError as exc:

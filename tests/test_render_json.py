@@ -55,3 +55,27 @@ def test_dumps_refuses_what_json_refuses():
 
 def test_dumps_keeps_control_characters_escaped_and_other_characters_as_they_are():
     assert render.dumps(["\u0001\n\"é\u2028\u007f"]) == '[\n  "\\u0001\\n\\"é\u2028\u007f"\n]'
+
+
+def test_dumps_refuses_a_value_that_holds_itself_as_json_does():
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(ValueError):
+        render.dumps(loop)
+
+
+def test_dumps_leaves_a_dict_subclass_to_the_json_module():
+    class Renamed(dict):
+        def items(self):
+            return [("z", 0)]
+
+    value = {"inner": Renamed(a=1)}
+    assert render.dumps(value) == as_json_writes_it(value)
+
+
+def test_a_fact_sheet_is_written_as_its_json_text_reads_back():
+    sheet = {key: [] for key in render.REQUIRED if render.REQUIRED[key] is list}
+    sheet.update(schema="x", article={"odd keys": {1: "a", "1": "b"}}, dates=("a tuple",), places=[], problems=[])
+    written = render.facts_json(sheet)
+    assert json.loads(written)["dates"] == ["a tuple"]
+    assert written.count('"1"') == 1
