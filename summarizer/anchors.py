@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from itertools import accumulate, compress, filterfalse
+from itertools import accumulate, chain, compress, filterfalse
 from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -642,7 +642,9 @@ class Windows:
         return True
 
     def starts(self, first: frozenset[str]) -> list[int] | None:
-        """Every position where one of `first` starts, in order (None if one can start anywhere)."""
+        """Every position where one of `first` starts, in order (None if one can start anywhere). A
+        position where two of them start is listed twice: the engine skips a repeat at no cost,
+        and merging sorted lists without a set is twice as fast."""
         if not first.isdisjoint(self.scanner.everywhere):
             return None
         key = ("first", first)
@@ -650,7 +652,7 @@ class Windows:
         if found is None:
             at = self._at
             lists = [at[name] for name in first if name in at]
-            found = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+            found = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
             self._cache[key] = found
         return found
 

@@ -142,10 +142,11 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
             _renew(run)
             resume = a
             for p in between(starts, a, b):
-                if p < resume:
+                if p < resume:  # inside the last match, or a start listed twice
                     continue
+                resume = p + 1
                 m = match(text, p, b, **kw)
-                if m is not None and m.end() > m.start():
+                if m is not None and m.end() > p:
                     found.append(m)
                     resume = m.end()
         return found
@@ -200,14 +201,15 @@ def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]
                 continue
             resume = pos
             for p in between(starts, pos, endpos):
-                if p < resume:
+                if p < resume:  # inside the last hit, or a start listed twice
                     continue
+                resume = p + 1
                 m = trigger.match(text, p, endpos, **kw)
                 if m is not None:
                     found.append(p)
                     if first_only:
                         return found
-                    resume = max(m.end(), p + 1)
+                    resume = max(m.end(), resume)
         return found
     return _timed(run, rule, scan)  # None: out of time
 
@@ -239,7 +241,11 @@ def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     def search(**kw):
         if starts is not None or latest_start is not None:  # the positions a match can start at, in order
             tried = between(starts, pos, last + 1) if starts is not None else range(pos, last + 1)
+            before = -1
             for p in tried:
+                if p == before:  # a start listed twice
+                    continue
+                before = p
                 m = pattern.match(text, p, endpos, **kw)
                 if m is not None and m.end() == endpos:
                     return m

@@ -7,10 +7,11 @@ import pickle
 import random
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer import figures, packs
+from summarizer import engine, figures, packs
 from summarizer.model import SpanIndex
 from summarizer.temporal import DateFact, _Ctx, _TenseAt, tense_near
 
@@ -87,3 +88,25 @@ def test_words_learnt_together_hold_the_anchors_each_holds_alone(ruleset, words)
     ruleset.scanner.learn([])  # its patterns and prefix table, made once and shared by the copies
     together, alone = (dataclasses.replace(ruleset.scanner, _memo={}, _holding=set()) for _ in range(2))
     assert together.learn(words) == [alone.learn([word])[0] for word in words]
+
+
+class _CountingPattern:
+    """A compiled pattern that counts the attempts made with it."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = regex.compile(pattern)
+        self.groupindex = self.pattern.groupindex
+        self.tried: list[int] = []
+
+    def match(self, text, pos, endpos, **kw):
+        self.tried.append(pos)
+        return self.pattern.match(text, pos, endpos, **kw)
+
+
+def test_a_start_listed_twice_is_tried_once_and_finds_what_one_listing_finds():
+    rule = packs.Rule(id="test.words", stage="entities", pattern=r"\w+")
+    rule.compiled = _CountingPattern(r"\w+")
+    text = "ab cd ef"
+    found = engine._scan(engine.Run(), rule, text, [(0, len(text))], [0, 0, 3, 3, 4, 6, 6])
+    assert [(m.start, m.end) for m in found] == [(0, 2), (3, 5), (6, 8)]
+    assert rule.compiled.tried == [0, 3, 6]
