@@ -27,7 +27,6 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from itertools import accumulate, chain, compress, filterfalse
-from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -394,7 +393,6 @@ _TOKEN = patterns.compile(r"\w+")
 _SPLIT = patterns.compile(r"(\w+)")  # gap, word, gap, word, ..., gap
 _DIGIT = patterns.compile(r"\d")
 _NEWLINE = patterns.compile(r"\n")
-_NAMES = itemgetter(0)  # of a memo entry: the anchors a word holds
 _UPPER = patterns.compile(r"\p{Lu}")
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
 
@@ -551,45 +549,47 @@ class Windows:
     spans: list[tuple[int, int]]
     scanner: Scanner
     _masks: dict[str, int] = field(default_factory=dict)  # anchor -> bit i set if span i holds it
-    _tokens: list[tuple[list[str], int]] = field(default_factory=list)  # per span: gaps and words, its start
+    _starts: dict[str, list[int]] = field(default_factory=dict)  # anchor -> where it starts in the words
     _at_cache: dict[str, list[int]] | None = None
     _cache: dict[Any, Any] = field(default_factory=dict)
-    _generation: int = -1  # the scanner's generation once all words here were read
 
     def __post_init__(self) -> None:
-        scanner, text = self.scanner, self.text
-        memo, of_word = scanner._memo, scanner.of_word
-        masks, tokens = self._masks, self._tokens
-        generation = scanner.generation
-        nothing: frozenset[str] = frozenset()
+        scanner, text, masks = self.scanner, self.text, self._masks
+        memo = scanner._memo
+        starts: defaultdict[str, list[int]] = defaultdict(list)
         for bit, (a, b) in enumerate(self.spans):
             # words and the gaps between them, so that each word's offset is a running sum
             parts = _SPLIT.split(text[a:b])
-            tokens.append((parts, a))
             words = parts[1::2]
-            try:  # the common case, every word known: no Python loop over the words
-                names = nothing.union(*map(_NAMES, map(memo.__getitem__, words)))
-            except KeyError:  # new words: read only those, then every word from the memo again
-                scanner.learn(list(filterfalse(memo.__contains__, set(words))))
-                try:
-                    names = nothing.union(*map(_NAMES, map(memo.__getitem__, words)))
-                except KeyError:  # the memo was cleared while the new words were read
-                    names = nothing.union(*[of_word(word)[0] for word in set(words)])
+            holding, anchors_of = scanner._holding.__contains__, memo.__getitem__
+            new = list(filterfalse(memo.__contains__, set(words)))
+            if new:
+                generation = scanner.generation
+                scanner.learn(new)
+                if scanner.generation != generation:  # the memory was cleared meanwhile: ask for each word
+                    holding, anchors_of = bool, scanner.of_word
+            offsets = list(accumulate(map(len, parts), initial=a))[1::2]
+            names: set[str] = set()
+            # only the words that hold an anchor, picked out without a Python loop
+            for word, p in compress(zip(words, offsets), map(holding, words)):
+                held, where = anchors_of(word)
+                names |= held
+                for name, i in where:
+                    starts[name].append(p + i)
             flag = 1 << bit
             for name in names:
                 masks[name] = masks.get(name, 0) | flag
         everything = (1 << len(self.spans)) - 1
         for name in scanner.everywhere:
             masks[name] = everything
-        # if the memory was cleared while this article was read, its first words are gone from it
-        self._generation = generation if scanner.generation == generation else -1
+        self._starts = starts
 
     @property
     def _at(self) -> dict[str, list[int]]:
-        """Anchor -> where it starts, in order; built from the words' positions when first asked."""
+        """Anchor -> where it starts, in order; line starts and marks added when first asked."""
         at = self._at_cache
         if at is None:
-            at = self._starts_of()
+            at = dict(self._starts)
             if self.scanner.lines:  # where every line starts, blank ones between paragraphs too
                 at[LINE] = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
             if self.scanner.marks:  # punctuation marks: one pass over the text
@@ -599,23 +599,6 @@ class Windows:
                 positions.sort()
             self._at_cache = at
         return at
-
-    def _starts_of(self) -> dict[str, list[int]]:
-        """Anchor -> where it starts, in one pass over the words that hold anchors."""
-        scanner = self.scanner
-        at: defaultdict[str, list[int]] = defaultdict(list)
-        if scanner.generation == self._generation:  # every word read for this article is remembered
-            holding, anchors_of = scanner._holding.__contains__, scanner._memo.__getitem__
-        else:  # the memory was cleared since: read the words again
-            holding, anchors_of = bool, scanner.of_word
-        for parts, a in self._tokens:
-            words = parts[1::2]
-            offsets = list(accumulate(map(len, parts), initial=a))[1::2]
-            # only the words that hold an anchor, picked out without a Python loop
-            for word, p in compress(zip(words, offsets), map(holding, words)):
-                for name, i in anchors_of(word)[1]:
-                    at[name].append(p + i)
-        return dict(at)
 
     def for_rule(self, cnf: CNF) -> list[int]:
         """Indexes of the spans where every clause has an anchor."""
