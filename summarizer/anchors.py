@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from itertools import accumulate, chain, compress, filterfalse
 from dataclasses import dataclass, field
+from itertools import accumulate, chain, compress, filterfalse
 from typing import Any, Iterable
 
 import regex
