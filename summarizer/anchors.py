@@ -39,6 +39,7 @@ Clause = frozenset  # of anchors: a match contains at least one of them
 CNF = tuple  # of clauses, all required
 
 LEXICON, WORD, START, DIGIT, UPPER = "lexicon:", "word:", "start:", "digit", "upper"
+TOKEN = "token:"  # a literal that is a whole word: right after \b, and before what only a non-word character matches
 LINE = "line"  # the start of a line: (?m)^
 MARK = "mark:"  # a punctuation mark written literally, as a first anchor only: "mark:,"
 ANY_CASE = "~i"  # after a lexicon anchor: matched ignoring case
@@ -51,6 +52,11 @@ _MARK_CLASS = patterns.compile(r"\[((?:[^\]\[\\\w\s\-^]|\\[^\w\s])+)\]")
 _REGEX_SPECIAL = frozenset(".^$*+?{}[]\\|()")
 _QUANTIFIER = patterns.compile(r"\{(\d*)(?:,(\d*))?\}")
 _REFERENCE = patterns.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# what can only match a character that no word holds (or the end of a word): \s, \b, an escaped or
+# written mark, [^\S\n], a class of marks and spaces; not when a quantifier lets it match nothing
+_NON_WORD_NEXT = patterns.compile(
+    r"(?:\\[sWb]|\\[^\w\s]|\[\^\\S(?:\\.|[^\]\\])*\]|\[-?(?:\\s|\\[^\w\s]|[^\w\s\\\]\[\-^])+-?\]|[^\w\\\[\]()|?*+{}^$.])"
+    r"(?![?*]|\{0|\{,)")
 _GROUP_FLAGS = patterns.compile(r"\?[a-zA-Z\-]*[:>)]|\?#[^)]*\)")
 # words too common to tell paragraphs apart: a clause holding one is no help
 _COMMON = frozenset("the and for with that this was are from has have not his her its their who".split())
@@ -70,13 +76,14 @@ _ZERO_WIDTH = Reading()
 _UNKNOWN = Reading((), None, False)
 
 
-def _word(letters: str, word_start: bool = False) -> Reading:
+def _word(letters: str, word_start: bool = False, whole: bool = False) -> Reading:
     """A literal word: a clause when it is long and rare enough to tell paragraphs apart, and a
-    possible first anchor in any case (right after \\b it starts a word, which is rarer)."""
+    possible first anchor in any case (right after \\b it starts a word, which is rarer; followed
+    by what only a non-word character matches, it is the whole word, rarer still)."""
     word = letters.lower()
     if len(word) < 2 and not word_start:  # a letter anywhere in a word: no help
         return _UNKNOWN
-    anchor = frozenset([(START if word_start else WORD) + word])
+    anchor = frozenset([(TOKEN if whole else START) + word if word_start else WORD + word])
     if len(word) < 3 or word in _COMMON:
         return Reading((), anchor, False)
     return Reading((anchor,), anchor, False)
@@ -163,7 +170,7 @@ class _Parser:
                 word_start = False
                 continue
             if letters:
-                items.append(_word(letters, word_start))
+                items.append(_word(letters, word_start, bool(_NON_WORD_NEXT.match(self.p, self.i))))
                 letters, word_start = "", False
             self.word_start = word_start
             at = self.i
@@ -444,6 +451,8 @@ class Scanner:
         for anchor in anchors:
             if anchor.startswith(START):  # a literal word right after \b: a prefix of the word, any case
                 prefix.setdefault(anchor[len(START):].casefold(), set()).add(anchor)
+            elif anchor.startswith(TOKEN):  # a whole word, any case
+                exact.setdefault(anchor[len(TOKEN):].casefold(), set()).add(anchor)
         words = tuple(sorted(a[len(WORD):] for a in anchors if a.startswith(WORD)))
         return cls({k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in prefix.items()},
                    frozenset(everywhere), words, DIGIT in anchors, UPPER in anchors, LINE in anchors,

@@ -92,7 +92,23 @@ def test_a_literal_word_of_three_letters_or_more_is_a_lower_cased_word_anchor() 
 
 
 def test_a_literal_word_right_after_a_word_boundary_is_a_start_anchor() -> None:
-    assert read(r"\bSaid\s+\p{Lu}", {}, LEXICONS) == (cnf({"start:said"}), frozenset({"start:said"}))
+    assert read(r"\bSaid\w*\s+\p{Lu}", {}, LEXICONS) == (cnf({"start:said"}), frozenset({"start:said"}))
+
+
+@pytest.mark.parametrize("after", [r"\s+", r"[-‑]", "-", r"\.", r"\b", r"[^\S\n]+", r"[,:]"])
+def test_a_literal_word_between_a_word_boundary_and_a_non_word_character_is_a_whole_word_anchor(after: str) -> None:
+    assert first_of(r"\bSaid" + after + r"\p{Lu}") == frozenset({"token:said"})
+
+
+@pytest.mark.parametrize("after", [r"\s*", r"-?", r"\w", "(?:-|s)", r"[-a]"])
+def test_a_literal_word_that_may_go_on_is_no_whole_word(after: str) -> None:
+    assert first_of(r"\bSaid" + after + r"\p{Lu}") == frozenset({"start:said"})
+
+
+def test_a_whole_word_anchor_is_held_by_that_word_only_in_any_case() -> None:
+    s = scanner("token:al")
+    assert s.of_word("al")[0] == s.of_word("Al")[0] == frozenset({"token:al"})
+    assert s.of_word("also")[0] == s.of_word("Salt")[0] == frozenset()
 
 
 def test_a_macro_right_after_a_word_boundary_starts_a_word() -> None:
