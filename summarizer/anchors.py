@@ -609,8 +609,9 @@ class Windows:
             self._at_cache = at
         return at
 
-    def for_rule(self, cnf: CNF) -> list[int]:
-        """Indexes of the spans where every clause has an anchor."""
+    def spans_for(self, cnf: CNF) -> list[tuple[int, int]]:
+        """The spans where every clause has an anchor, in order (the same list for every rule that
+        gets the same spans: rules share them, and no one changes them)."""
         found = self._cache.get(cnf)
         if found is None:
             masks = self._masks
@@ -620,7 +621,11 @@ class Windows:
                 for name in clause:
                     either |= masks.get(name, 0)
                 bits &= either
-            found = [i for i in range(len(self.spans)) if bits >> i & 1]
+            key = ("bits", bits)
+            found = self._cache.get(key)
+            if found is None:
+                spans = self.spans
+                found = self._cache[key] = [spans[i] for i in range(len(spans)) if bits >> i & 1]
             self._cache[cnf] = found
         return found
 

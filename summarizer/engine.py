@@ -279,7 +279,7 @@ def _windows(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> list[tup
     cnf = rule.near or rule.anchors
     if w is None or not cnf:  # a rule with only first anchors is tried at them, in the whole text
         return [(pos, endpos)]
-    found = list(map(w.spans.__getitem__, w.for_rule(cnf)))
+    found = w.spans_for(cnf)
     if not found or (pos <= found[0][0] and found[-1][1] <= endpos):  # the spans are sorted and apart
         return found
     return [(max(a, pos), min(b, endpos)) for a, b in found if max(a, pos) < min(b, endpos)]

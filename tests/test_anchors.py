@@ -285,16 +285,20 @@ def windows(*names: str) -> Windows:
     return Windows(TEXT, SPANS, scanner(*names))
 
 
-def test_for_rule_picks_only_the_paragraphs_holding_every_clause() -> None:
+def paragraphs(*indexes: int) -> list[tuple[int, int]]:
+    return [SPANS[i] for i in indexes]
+
+
+def test_spans_for_picks_only_the_paragraphs_holding_every_clause() -> None:
     w = windows("lexicon:city", "word:said", "digit")
-    assert w.for_rule(cnf({"lexicon:city"})) == [0, 2]
-    assert w.for_rule(cnf({"word:said"}, {"digit"})) == [1, 2]
-    assert w.for_rule(cnf({"lexicon:city"}, {"digit"})) == [2]
-    assert w.for_rule(cnf({"lexicon:city", "digit"})) == [0, 1, 2]
+    assert w.spans_for(cnf({"lexicon:city"})) == paragraphs(0, 2)
+    assert w.spans_for(cnf({"word:said"}, {"digit"})) == paragraphs(1, 2)
+    assert w.spans_for(cnf({"lexicon:city"}, {"digit"})) == paragraphs(2)
+    assert w.spans_for(cnf({"lexicon:city", "digit"})) == paragraphs(0, 1, 2)
 
 
 def test_a_rule_without_clauses_runs_in_every_paragraph() -> None:
-    assert windows("digit").for_rule(()) == [0, 1, 2]
+    assert windows("digit").spans_for(()) == paragraphs(0, 1, 2)
 
 
 def test_any_in_tells_whether_a_stretch_holds_every_clause() -> None:
