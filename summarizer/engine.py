@@ -83,7 +83,9 @@ class Run:
 
 def _compiled(pattern: Any) -> Any:
     """The regex behind a LazyPattern, so hot loops skip its attribute forwarding."""
-    return pattern._get() if isinstance(pattern, LazyPattern) else pattern
+    if type(pattern) is LazyPattern:
+        return pattern._pattern or pattern._get()  # once unpickled, no call
+    return pattern
 
 
 def _groups(m: Any) -> dict[str, tuple[str, int, int]]:
