@@ -401,6 +401,7 @@ _SPLIT = patterns.compile(r"(\w+)")  # gap, word, gap, word, ..., gap
 _DIGIT = patterns.compile(r"\d")
 _NEWLINE = patterns.compile(r"\n")
 _UPPER = patterns.compile(r"\p{Lu}")
+_NOTHING: tuple[frozenset[str], tuple[tuple[str, int], ...]] = (frozenset(), ())  # what most words hold
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
 
 
@@ -508,21 +509,29 @@ class Scanner:
             names: set[str] = set()
             # case-sensitive anchors are keyed as written, the others case-folded; a pattern that
             # ignores case matches the Turkish İ and ı as i, which casefold() alone does not give
-            for key in {word, word.casefold(), low.casefold()}:
+            # (an ASCII word's case folds are its lower case)
+            if word.isascii():
+                keys: Iterable[str] = (word,) if word == low else (word, low)
+            else:
+                keys = {word, word.casefold(), low.casefold()}
+            for key in keys:
                 names.update(exact.get(key, ()))
                 for end in range(1, len(key) + 1):
                     stem = key[:end]
                     if stem not in stems:
                         break
                     names.update(prefix.get(stem, ()))
-            starts.extend((name, 0) for name in names)
             if len(memo) >= _MEMO_LIMIT:
                 memo.clear()
                 self._holding.clear()
                 self.generation += 1
-            found = memo[word] = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
-            if starts:
+            if names or starts:
+                starts.extend((name, 0) for name in names)
+                found = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
                 self._holding.add(word)
+            else:  # most words hold nothing: one shared entry
+                found = _NOTHING
+            memo[word] = found
             out.append(found)
         return out
 
