@@ -205,19 +205,18 @@ def _same_person(a: list[str], b: list[str]) -> bool:
 
 def _cluster_people(mentions: list[Mention]) -> list[Entity]:
     people: list[Entity] = []
+    names: list[list[str]] = []  # each person's name, split once
     for m in mentions:
         words = m.name.split()
-        target = None
-        for p in reversed(people):
-            if _same_person(words, p.name.split()):
-                target = p
-                break
-        if target is None:
+        k = next((k for k in range(len(people) - 1, -1, -1) if _same_person(words, names[k])), None)
+        if k is None:
             people.append(Entity(id="", kind="person", name=m.name, rule=m.rule, title=m.title,
                                  country=m.country, mentions=[m.span]))
+            names.append(words)
             continue
-        if len(words) > len(target.name.split()):
-            target.name = m.name
+        target = people[k]
+        if len(words) > len(names[k]):
+            target.name, names[k] = m.name, words
         target.title = target.title or m.title
         target.country = target.country or m.country
         target.mentions.append(m.span)
