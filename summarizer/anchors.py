@@ -430,7 +430,7 @@ class Scanner:
     _marks: Any = None  # made on first use, like _words
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
     _holding: set[str] = field(default_factory=set, repr=False)  # the words of _memo that hold anchors
-    generation: int = 0  # how many times the memory was cleared: a Windows made before then reads words again
+    generation: int = 0  # how many times the memory was cleared: a Windows being read then asks for each word
 
     @classmethod
     def build(cls, anchors: Iterable[str], lexicons: dict[str, Lexicon]) -> "Scanner":
@@ -481,19 +481,20 @@ class Scanner:
         than once a word: most of a new word's cost was those calls."""
         lows = [lower(word) for word in words]
         hits: list[list[tuple[str, int]]] = [[] for _ in words]
+        # where each word starts, joined (a word and its lower case have the same offsets)
+        begins = list(accumulate((len(word) + 1 for word in words), initial=0))
         if self.words:
             if self._words is None:
                 self._word_set = frozenset(self.words)
                 # a trie: an alternation of a hundred words is tried word by word at every letter
                 self._words = patterns.compile(trie_pattern(list(self.words), starts_word=False))
             word_set = self._word_set
-            begins = list(accumulate((len(low) + 1 for low in lows), initial=0))  # where each word starts, joined
             for m in self._words.finditer("\n".join(lows), overlapped=True):
                 # at one position the longest word matched; shorter words there are its prefixes
                 at, hit = m.start(), m.group()
                 i = bisect.bisect_right(begins, at) - 1
                 hits[i].extend((WORD + hit[:n], at - begins[i]) for n in range(1, len(hit) + 1) if hit[:n] in word_set)
-        joined, begins = "\n".join(words), list(accumulate((len(word) + 1 for word in words), initial=0))
+        joined = "\n".join(words)
         for kind, pattern in ((DIGIT, _DIGIT if self.digits else None), (UPPER, _UPPER if self.upper else None)):
             if pattern is not None:
                 for m in pattern.finditer(joined):

@@ -7,6 +7,7 @@ gender, on the honorifics, given names and pronouns the article uses for them).
 from __future__ import annotations
 
 import bisect
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import regex
@@ -124,15 +125,12 @@ class Resolver:
         self._people_starts = [s[0] for s, _ in self.people]  # sorted, as mentions are
         self.sent_starts = [a for a, _ in article.sentences]
         self._rules = rules
-        self._gender: dict[int, str] | None = None
 
-    @property
+    @cached_property
     def gender(self) -> dict[int, str]:
         """Each person's gender (by id), worked out when a pronoun first needs it: many articles
         attribute no quotation to "he" or "she"."""
-        if self._gender is None:
-            self._gender = self._genders(self._rules)
-        return self._gender
+        return self._genders(self._rules)
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self._starts, pos) - 1
