@@ -648,6 +648,26 @@ class Windows:
                 return False
         return True
 
+    def last_start(self, cnf: CNF, pos: int, endpos: int) -> int:
+        """The last position in [pos, endpos) where a match holding an anchor of every clause can
+        start: a match contains each clause's anchor, so it starts at or before the last one in
+        the stretch (pos - 1 when a clause has none; endpos when no clause tells)."""
+        everywhere, at = self.scanner.everywhere, self._at
+        last = endpos
+        for clause in cnf:
+            if not clause.isdisjoint(everywhere):
+                continue  # an entry that starts with a mark: where it stands is not listed
+            latest = pos - 1
+            for name in clause:
+                positions = at.get(name)
+                if positions:
+                    i = bisect.bisect_left(positions, endpos) - 1
+                    if i >= 0 and positions[i] > latest:
+                        latest = positions[i]
+            if latest < last:
+                last = latest
+        return last
+
     def starts(self, first: frozenset[str]) -> list[int] | None:
         """Every position where one of `first` starts, in order (None if one can start anywhere). A
         position where two of them start is listed twice: the engine skips a repeat at no cost,

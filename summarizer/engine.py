@@ -124,6 +124,9 @@ def _timed(run: Run, rule: Rule, func, *args, **kwargs):
             run.timings[rule.id] = run.timings.get(rule.id, 0.0) + time.perf_counter() - t0
 
 
+_BOUND_FROM = 4  # starts in a span from which the last start worth trying is looked up (it costs a few bisects)
+
+
 def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts: list[int] | None) -> list[Match]:
     """Every non-overlapping match of one rule in each span, as finditer finds them. With `starts`
     (where every match must start), the pattern is tried only there, leftmost first, each match
@@ -131,6 +134,7 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
     if not spans:
         return []
     pattern = _compiled(rule.compiled)
+    w = run.anchored(rule, text) if starts is not None and rule.anchors else None
 
     def scan(**kw):
         found: list[Any] = []
@@ -143,7 +147,10 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
         for a, b in spans:
             _renew(run)
             resume = a
-            for p in between(starts, a, b):
+            tried = between(starts, a, b)
+            if w is not None and len(tried) > _BOUND_FROM:  # none starts after the last anchor of a clause
+                tried = tried[:bisect.bisect_right(tried, w.last_start(rule.anchors, a, b))]
+            for p in tried:
                 if p < resume:  # inside the last match, or a start listed twice
                     continue
                 resume = p + 1
@@ -239,9 +246,13 @@ def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     starts = w.starts(rule.first) if w is not None and rule.first else None
     pattern = _compiled(rule.compiled)
     last = endpos if latest_start is None else min(latest_start, endpos)
+    if w is not None and rule.anchors:  # a match holds an anchor of every clause: it starts by the last one
+        last = min(last, w.last_start(rule.anchors, pos, endpos))
+        if last < pos:
+            return None
 
     def search(**kw):
-        if starts is not None or latest_start is not None:  # the positions a match can start at, in order
+        if starts is not None or last < endpos:  # the positions a match can start at, in order
             tried = between(starts, pos, last + 1) if starts is not None else range(pos, last + 1)
             before = -1
             for p in tried:

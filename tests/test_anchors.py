@@ -322,6 +322,30 @@ def test_starts_is_none_when_an_anchor_can_start_anywhere() -> None:
     assert w.starts(frozenset({"digit"})) is not None
 
 
+def test_last_start_is_the_last_anchor_of_the_clause_that_ends_first() -> None:
+    w = windows("lexicon:city", "word:said", "digit")
+    a, b = SPANS[2]  # "In New York, 2 envoys said nothing."
+    assert w.last_start(cnf({"lexicon:city"}), a, b) == TEXT.index("New York")
+    assert w.last_start(cnf({"word:said"}), a, b) == TEXT.rindex("said")
+    assert w.last_start(cnf({"word:said"}, {"lexicon:city"}), a, b) == TEXT.index("New York")
+    assert w.last_start(cnf({"lexicon:city", "word:said"}), a, b) == TEXT.rindex("said")
+
+
+def test_last_start_counts_only_anchors_inside_the_stretch() -> None:
+    w = windows("lexicon:city", "word:said", "digit")
+    a, b = SPANS[2]
+    said = TEXT.rindex("said")
+    assert w.last_start(cnf({"word:said"}), a, said) == a - 1  # no "said" before it: no match can start
+    assert w.last_start(cnf({"digit"}), a, b) == TEXT.index("2 envoys")
+
+
+def test_last_start_is_the_stretch_end_when_no_clause_tells() -> None:
+    w = windows("lexicon:money", "digit")
+    a, b = SPANS[1]
+    assert w.last_start((), a, b) == b
+    assert w.last_start(cnf({"lexicon:money"}), a, b) == b  # an entry opening with a mark is not listed
+
+
 def test_prepare_without_paragraphs_leaves_the_rules_unanchored() -> None:
     run = engine.Run()
     run.prepare(shipped(), "", [])

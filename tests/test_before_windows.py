@@ -82,6 +82,30 @@ def test_the_reverse_check_agrees_with_a_forward_search_in_generated_texts(text:
             assert (pattern.match(text, pos, endpos) is not None) == forward_ends_at(rule, text, pos, endpos)
 
 
+def leftmost_ending_at(rule: packs.Rule, text: str, pos: int, endpos: int) -> tuple[int, int] | None:
+    """The plain search match_ending stands for: the first match from the leftmost start that ends at endpos."""
+    pattern = engine._compiled(rule.compiled)
+    for m in pattern.finditer(text, pos, endpos, overlapped=True):
+        if m.end() == endpos:
+            return m.span()
+    return None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=GENERATED)
+def test_an_anchored_search_finds_the_leftmost_match_a_plain_search_finds(text: str) -> None:
+    """With the article's anchors, no start after the last anchor of a required clause is tried;
+    the match found is still the plain search's."""
+    from summarizer import article
+    art = article.from_text(text, "x", {})
+    for rule in before_rules():
+        run = engine.Run()
+        run.prepare(shipped(), art.text, [(0, len(art.text))])
+        for pos, endpos in window_ends(art.text, 80):
+            m = engine.match_ending(run, rule, art.text, pos, endpos)
+            assert ((m.start, m.end) if m else None) == leftmost_ending_at(rule, art.text, pos, endpos), (rule.id, pos, endpos)
+
+
 def test_a_check_that_rarely_rules_a_window_out_is_switched_off_but_still_probed() -> None:
     check = ReverseCheck(regex.compile(r"(?r)\w+$"))
     asked = 0
