@@ -641,12 +641,7 @@ class Windows:
 
     def any_in(self, cnf: CNF, pos: int, endpos: int) -> bool:
         """Whether text[pos:endpos] holds the start of an anchor of every clause."""
-        everywhere, at = self.scanner.everywhere, self._at
-        for clause in cnf:
-            if clause.isdisjoint(everywhere) and not any(
-                    _any_between(at.get(name), pos, endpos) for name in clause):
-                return False
-        return True
+        return self.last_start(cnf, pos, endpos) >= pos
 
     def last_start(self, cnf: CNF, pos: int, endpos: int) -> int:
         """The last position in [pos, endpos) where a match holding an anchor of every clause can
@@ -682,13 +677,6 @@ class Windows:
             found = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
             self._cache[key] = found
         return found
-
-
-def _any_between(positions: list[int] | None, pos: int, endpos: int) -> bool:
-    if not positions:
-        return False
-    i = bisect.bisect_left(positions, pos)
-    return i < len(positions) and positions[i] < endpos
 
 
 def between(positions: list[int], pos: int, endpos: int) -> list[int]:
