@@ -43,9 +43,16 @@ TOKEN = "token:"  # a literal that is a whole word: right after \b, and before w
 LINE = "line"  # the start of a line: (?m)^
 MARK = "mark:"  # a punctuation mark written literally, as a first anchor only: "mark:,"
 ANY_CASE = "~i"  # after a lexicon anchor: matched ignoring case
+# last, after a lexicon anchor: the entry is followed by what no word character (WHOLE) or no letter
+# (LETTERS) matches, so a one-word entry is a whole word ("Iran", never the start of "Iranian")
+WHOLE, LETTERS = "~w", "~l"
 _MAX_CLAUSES = 4
 _DIGIT_CLASS = patterns.compile(r"\[(?:0-9|\\d|[0-9]-[0-9]|[0-9])+\]")
-_NOT_AFTER_WORD = patterns.compile(r"\(\?<!(?:\\w|\[[^\]\[]*\\w[^\]\[]*\])\)")
+_NOT_AFTER_WORD = patterns.compile(r"\(\?<!(?:\\w|\[(?!\^)[^\]\[]*\\w[^\]\[]*\])\)")
+# one alternative of a negative look-ahead: no word character (w), or no letter (l), may follow
+_NO_WORD_CLASS = patterns.compile(r"\\w|\[(?!\^)(?:\\.|[^\]\[\\])*\\w(?:\\.|[^\]\[\\])*\]")
+_NO_LETTER_CLASS = patterns.compile(r"\\p\{L\}|\[(?!\^)(?:\\.|[^\]\[\\])*\\p\{L\}(?:\\.|[^\]\[\\])*\]")
+_ONCE = patterns.compile(r"(?:\?[?+]?|\{0?,?1\}[?+]?|\{1,1\}[?+]?)?")
 _UPPER_CLASS = patterns.compile(r"\[(?:A-Z|\\p\{Lu\})+\]|\\p\{Lu\}")
 # a class of punctuation marks only, written literally or escaped: ['‘’], [,:], [\(\[]
 _MARK_CLASS = patterns.compile(r"\[((?:[^\]\[\\\w\s\-^]|\\[^\w\s])+)\]")
@@ -70,6 +77,9 @@ class Reading:
     cnf: CNF = ()
     first: frozenset[str] | None = frozenset()
     nullable: bool = True
+    # first anchors that make the whole match when they open it (a word after \b, a lexicon entry):
+    # followed by a non-word character, they become whole-word anchors (see _whole)
+    single: frozenset[str] = frozenset()
 
 
 _ZERO_WIDTH = Reading()
@@ -84,9 +94,10 @@ def _word(letters: str, word_start: bool = False, whole: bool = False) -> Readin
     if len(word) < 2 and not word_start:  # a letter anywhere in a word: no help
         return _UNKNOWN
     anchor = frozenset([(TOKEN if whole else START) + word if word_start else WORD + word])
+    single = anchor if word_start and not whole else frozenset()
     if len(word) < 3 or word in _COMMON:
-        return Reading((), anchor, False)
-    return Reading((anchor,), anchor, False)
+        return Reading((), anchor, False, single)
+    return Reading((anchor,), anchor, False, single)
 
 
 def _simplify(clauses: Iterable[Clause]) -> CNF:
@@ -110,7 +121,9 @@ def _sequence(items: list[Reading]) -> Reading:
         if not r.nullable:
             break
     nullable = all(r.nullable for r in items)
-    return Reading(_simplify(clauses), None if first is None else frozenset(first), nullable)
+    consuming = [r for r in items if not (r.nullable and r.first == frozenset())]  # all but look-arounds and \b
+    single = consuming[0].single if len(consuming) == 1 and first is not None else frozenset()
+    return Reading(_simplify(clauses), None if first is None else frozenset(first), nullable, single)
 
 
 def _either(branches: list[Reading]) -> Reading:
@@ -122,11 +135,32 @@ def _either(branches: list[Reading]) -> Reading:
         cnf = (frozenset().union(*(b.cnf[0] for b in branches)),)
     firsts = [b.first for b in branches]
     first = None if any(f is None for f in firsts) else frozenset().union(*firsts)
-    return Reading(cnf, first, any(b.nullable for b in branches))
+    single: frozenset[str] = frozenset()
+    if first is not None:  # single in every branch that opens with it
+        single = frozenset().union(*(b.single for b in branches)).difference(
+            *(b.first - b.single for b in branches if b.first is not None))
+    return Reading(cnf, first, any(b.nullable for b in branches), single)
 
 
 def _optional(r: Reading) -> Reading:
-    return Reading((), r.first, True)
+    return Reading((), r.first, True, r.single)
+
+
+def _whole(r: Reading, kind: str) -> Reading:
+    """r followed by what no word character (kind WHOLE) or no letter (LETTERS) matches: its
+    single anchors are whole words, which far fewer words hold ("the", not "there"; "Iran", not
+    "Iranian")."""
+    renamed: dict[str, str] = {}
+    for a in r.single:
+        if a.startswith(START) and kind == WHOLE:
+            renamed[a] = TOKEN + a[len(START):]
+        elif a.startswith(LEXICON) and not a.endswith((WHOLE, LETTERS)):
+            renamed[a] = a + kind
+    if not renamed or r.first is None:
+        return r
+    cnf = tuple(frozenset(renamed.get(a, a) for a in clause) for clause in r.cnf)
+    first = frozenset(renamed.get(a, a) for a in r.first)
+    return Reading(cnf, first, r.nullable, frozenset(renamed.get(a, a) for a in r.single))
 
 
 class _Parser:
@@ -175,12 +209,19 @@ class _Parser:
             self.word_start = word_start
             at = self.i
             atom = self.atom()
+            quantified = self.i
             optional = self.quantifier()
+            if atom.single and _ONCE.fullmatch(self.p, quantified, self.i):
+                kind = _word_end(self.p, self.i, self.macros)
+                if kind:
+                    atom = _whole(atom, kind)
             items.append(_optional(atom) if optional else atom)
             self.word_start = False
-            # after \b or (?<!\w), a word character starts a word
-            word_start = (self.p.startswith("\\b", at) and self.i == at + 2) or bool(
-                _NOT_AFTER_WORD.fullmatch(self.p, at, self.i))
+            # after \b, (?<!\w) or (?<=...\s), a word character starts a word; an assertion
+            # between them and the word changes nothing
+            zero_width = atom.nullable and atom.first == frozenset()
+            word_start = (self.p.startswith("\\b", at) and self.i == at + 2) or _after_non_word(
+                self.p[at:quantified], self.macros) or (word_start and zero_width)
         if letters:
             items.append(_word(letters, word_start))
         return _sequence(items)
@@ -274,7 +315,7 @@ class _Parser:
             return parser.whole()
         if name in self.lexicons and len(self.lexicons[name]):
             anchor = frozenset([LEXICON + name + (ANY_CASE if self.ignorecase else "")])
-            return Reading((anchor,), anchor, False)
+            return Reading((anchor,), anchor, False, anchor)
         return _UNKNOWN
 
     def char_class(self) -> None:
@@ -341,6 +382,124 @@ class _Parser:
         if self.i != len(self.p):
             raise ValueError("unbalanced parenthesis")
         return reading
+
+
+def _group_end(p: str, i: int) -> int:
+    """Where the group opening at p[i] ends (just after its closing parenthesis); -1 if it does not."""
+    depth, j = 0, i
+    while j < len(p):
+        c = p[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            k = j + 1
+            if k < len(p) and p[k] == "^":
+                k += 1
+            if k < len(p) and p[k] == "]":
+                k += 1
+            while k < len(p) and p[k] != "]":
+                k += 2 if p[k] == "\\" else 1
+            j = k + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return -1
+
+
+_NON_WORD_RUN = patterns.compile(r"(?:\\s|\\W|\[(?!\^)(?:\\s|\\W|\\[^\w\s]|[^\w\\\]\[])+\])\+?")
+
+
+def _after_non_word(item: str, macros: dict[str, str], depth: int = 0) -> bool:
+    r"""Whether a look-behind (or a macro that is one) says no word character comes just before:
+    (?<!\w), (?<![\w$-]|\d[.,]), (?<=(?:in|at)\s+)."""
+    m = _REFERENCE.fullmatch(item)
+    if m and m.group(1) in macros and depth < 20:
+        return _after_non_word(macros[m.group(1)], macros, depth + 1)
+    if not item.startswith(("(?<!", "(?<=")) or _group_end(item, 0) != len(item):
+        return False
+    body = item[4:-1]
+    if item[3] == "!":
+        return any(_NO_WORD_CLASS.fullmatch(a) for a in _alternatives(body) or ())
+    # (?<=...): its last item, outside any alternation still open there, takes only non-word characters
+    core = body.rstrip(")")
+    last = _NON_WORD_RUN.search(core)
+    while last is not None and last.end() != len(core):
+        last = _NON_WORD_RUN.search(core, last.start() + 1)
+    if last is None or core.endswith("\\\\s") or (last.start() and core[last.start() - 1] == "\\"):
+        return False
+    bars = [False]  # the look-behind's body, then each group open at this point
+    j = 0
+    while j < last.start():
+        c = core[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            k = j + 1 + (core[j + 1:j + 2] == "^")
+            k = core.find("]", k + 1)
+            j = (k + 1) if k > 0 else len(core)
+            continue
+        if c == "(":
+            bars.append(False)
+        elif c == ")":
+            if len(bars) > 1:
+                bars.pop()
+        elif c == "|":
+            bars[-1] = True
+        j += 1
+    return not any(bars)
+
+
+def _alternatives(body: str) -> list[str] | None:
+    """The top-level alternatives of a group's body; None if it holds groups of its own."""
+    if "(" in body.replace("\\(", ""):
+        return None
+    out, start, j = [], 0, 0
+    while j < len(body):
+        if body[j] == "\\":
+            j += 2
+            continue
+        if body[j] == "[":
+            j = body.find("]", j + 2) + 1 or len(body)
+            continue
+        if body[j] == "|":
+            out.append(body[start:j])
+            start = j + 1
+        j += 1
+    out.append(body[start:j])
+    return out
+
+
+def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0) -> str | None:
+    """WHOLE if what the pattern requires at p[i] is never a word character, LETTERS if it is never
+    a letter, else None. Look-aheads are read (one that rules out a word character or a letter in
+    one of its alternatives tells; others are stepped over) and so is the start of a macro."""
+    while i < len(p) and depth <= 20:
+        if _NON_WORD_NEXT.match(p, i) or p[i] == "$" or p.startswith("\\Z", i):
+            return WHOLE
+        if p.startswith(("(?!", "(?="), i):
+            end = _group_end(p, i)
+            if end < 0:
+                return None
+            if p[i + 2] == "!":
+                for alternative in _alternatives(p[i + 3:end - 1]) or ():
+                    if _NO_WORD_CLASS.fullmatch(alternative):
+                        return WHOLE
+                    if _NO_LETTER_CLASS.fullmatch(alternative):
+                        return LETTERS
+            i = end  # a look-ahead takes no characters: what follows it comes next as well
+            continue
+        m = _REFERENCE.match(p, i)
+        if m and m.group(1) in macros:
+            return _word_end(macros[m.group(1)], 0, macros, depth + 1)
+        return None
+    return None
 
 
 def _marks(chars: str) -> Reading:
@@ -424,6 +583,7 @@ class Scanner:
     upper: bool = False
     lines: bool = False
     marks: str = ""  # the punctuation marks some rule starts with
+    letters: dict[str, frozenset[str]] = field(default_factory=dict)  # one-word entries a non-letter follows
     _words: Any = None  # one pattern for all literal words, compiled on first use
     _word_set: frozenset[str] = frozenset()
     _stems: frozenset[str] | None = None  # made on first use, like _words
@@ -438,9 +598,14 @@ class Scanner:
         exact: dict[str, set[str]] = {}
         prefix: dict[str, set[str]] = {}
         everywhere: set[str] = set()
+        letters: dict[str, set[str]] = {}
         for anchor in sorted(a for a in anchors if a.startswith(LEXICON)):
             name = anchor[len(LEXICON):]
+            end = name[-2:] if name.endswith((WHOLE, LETTERS)) else ""
+            name = name[:len(name) - len(end)]
             any_case = name.endswith(ANY_CASE)
+            # a one-word entry starts a word, or is the whole word (WHOLE), or the word's letters (LETTERS)
+            one_word = {WHOLE: exact, LETTERS: letters}.get(end, prefix)
             for surface in lexicons[name.removesuffix(ANY_CASE)].surfaces():
                 surface = " ".join(surface.split())
                 key = surface.casefold() if any_case else surface
@@ -448,7 +613,7 @@ class Scanner:
                 if m is None:
                     everywhere.add(anchor)
                 else:
-                    (prefix if m.end() == len(key) else exact).setdefault(m.group(), set()).add(anchor)
+                    (one_word if m.end() == len(key) else exact).setdefault(m.group(), set()).add(anchor)
         for anchor in anchors:
             if anchor.startswith(START):  # a literal word right after \b: a prefix of the word, any case
                 prefix.setdefault(anchor[len(START):].casefold(), set()).add(anchor)
@@ -457,7 +622,8 @@ class Scanner:
         words = tuple(sorted(a[len(WORD):] for a in anchors if a.startswith(WORD)))
         return cls({k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in prefix.items()},
                    frozenset(everywhere), words, DIGIT in anchors, UPPER in anchors, LINE in anchors,
-                   "".join(sorted(a[len(MARK):] for a in anchors if a.startswith(MARK))))
+                   "".join(sorted(a[len(MARK):] for a in anchors if a.startswith(MARK))),
+                   letters={k: frozenset(v) for k, v in letters.items()})
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -501,7 +667,7 @@ class Scanner:
                     at = m.start()
                     i = bisect.bisect_right(begins, at) - 1
                     hits[i].append((kind, at - begins[i]))
-        prefix, stems, exact = self.prefix, self._stems, self.exact
+        prefix, stems, exact, letters = self.prefix, self._stems, self.exact, self.letters
         if stems is None:  # every beginning of a prefix entry: a walk stops at the first that is none
             stems = self._stems = frozenset(key[:end] for key in prefix for end in range(1, len(key) + 1))
         memo = self._memo
@@ -517,6 +683,12 @@ class Scanner:
                 keys = {word, word.casefold(), low.casefold()}
             for key in keys:
                 names.update(exact.get(key, ()))
+                if letters:  # the word, or its part before a character that is no letter ("G20" in "G20s")
+                    names.update(letters.get(key, ()))
+                    if not key.isalpha():
+                        for end in range(1, len(key)):
+                            if not key[end].isalpha():
+                                names.update(letters.get(key[:end], ()))
                 for end in range(1, len(key) + 1):
                     stem = key[:end]
                     if stem not in stems:
