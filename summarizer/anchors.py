@@ -52,6 +52,8 @@ _NOT_AFTER_WORD = patterns.compile(r"\(\?<!(?:\\w|\[(?!\^)[^\]\[]*\\w[^\]\[]*\])
 # one alternative of a negative look-ahead: no word character (w), or no letter (l), may follow
 _NO_WORD_CLASS = patterns.compile(r"\\w|\[(?!\^)(?:\\.|[^\]\[\\])*\\w(?:\\.|[^\]\[\\])*\]")
 _NO_LETTER_CLASS = patterns.compile(r"\\p\{L\}|\[(?!\^)(?:\\.|[^\]\[\\])*\\p\{L\}(?:\\.|[^\]\[\\])*\]")
+_SPACE_ATOM = patterns.compile(r"\\s|\[\^\\S\\n\]|\[ \\t\]|\[\\t \]| ")  # white space, nothing else
+_AT_LEAST_ONCE = patterns.compile(r"(?:\+[?+]?|\{1,\d*\}[?+]?)?")
 _ONCE = patterns.compile(r"(?:\?[?+]?|\{0?,?1\}[?+]?|\{1,1\}[?+]?)?")
 _UPPER_CLASS = patterns.compile(r"\[(?:A-Z|\\p\{Lu\})+\]|\\p\{Lu\}")
 # a class of punctuation marks only, written literally or escaped: ['‘’], [,:], [\(\[]
@@ -80,6 +82,9 @@ class Reading:
     # first anchors that make the whole match when they open it (a word after \b, a lexicon entry):
     # followed by a non-word character, they become whole-word anchors (see _whole)
     single: frozenset[str] = frozenset()
+    # whole words that a match opening with them follows with white space and then one of a set of
+    # first anchors: (anchor, that set or None when unknown, whether what follows this reading adds to it)
+    leads: tuple[tuple[str, frozenset[str] | None, bool], ...] = ()
 
 
 _ZERO_WIDTH = Reading()
@@ -94,7 +99,7 @@ def _word(letters: str, word_start: bool = False, whole: bool = False) -> Readin
     if len(word) < 2 and not word_start:  # a letter anywhere in a word: no help
         return _UNKNOWN
     anchor = frozenset([(TOKEN if whole else START) + word if word_start else WORD + word])
-    single = anchor if word_start and not whole else frozenset()
+    single = anchor if word_start else frozenset()
     if len(word) < 3 or word in _COMMON:
         return Reading((), anchor, False, single)
     return Reading((anchor,), anchor, False, single)
@@ -110,20 +115,65 @@ def _simplify(clauses: Iterable[Clause]) -> CNF:
     return tuple(kept[:_MAX_CLAUSES])
 
 
-def _sequence(items: list[Reading]) -> Reading:
+Lead = tuple[frozenset[str] | None, bool]  # what follows a lead word's white space, and whether more may
+
+
+def _first_of(items: list[Reading]) -> tuple[frozenset[str] | None, bool]:
+    """The first anchors of a run of items, and whether the run may match nothing."""
+    first: set[str] = set()
+    for r in items:
+        if r.first is None:
+            return None, False
+        first |= r.first
+        if not r.nullable:
+            return frozenset(first), False
+    return frozenset(first), True
+
+
+def _join(a: Lead | None, b: Lead) -> Lead:
+    if a is None:
+        return b
+    return (None if a[0] is None or b[0] is None else a[0] | b[0]), a[1] or b[1]
+
+
+def _add_leads(leads: dict[str, Lead], plain: set[str], first: frozenset[str], own: dict[str, Lead]) -> None:
+    """Merge one source of first anchors: an anchor is a lead only if every source says so."""
+    for a in first:
+        if a in own and a not in plain:
+            leads[a] = _join(leads.get(a), own[a])
+        else:
+            plain.add(a)
+            leads.pop(a, None)
+
+
+def _sequence(items: list[Reading], spaces: list[bool] | None = None) -> Reading:
+    r"""`spaces[i]`: item i is white space that must match (\s+): a whole word before it leads."""
     clauses = [c for r in items for c in r.cnf]
     first: set[str] | None = set()
-    for r in items:
+    leads: dict[str, Lead] = {}
+    plain: set[str] = set()
+    for i, r in enumerate(items):
         if r.first is None:
             first = None
             break
         first |= r.first
+        own = {a: (c, o) for a, c, o in r.leads}
+        if spaces and i + 1 < len(items) and spaces[i + 1] and not r.nullable and r.first \
+                and r.first == r.single and all(a.startswith(TOKEN) for a in r.first):
+            after = _first_of(items[i + 2:])
+            own = {a: after for a in r.first}
+        elif any(o for _, _, o in r.leads):  # what follows this item continues its open leads
+            rest, rest_open = _first_of(items[i + 1:])
+            own = {a: (None if c is None or rest is None else c | rest, rest_open) if o else (c, o)
+                   for a, (c, o) in own.items()}
+        _add_leads(leads, plain, r.first, own)
         if not r.nullable:
             break
     nullable = all(r.nullable for r in items)
     consuming = [r for r in items if not (r.nullable and r.first == frozenset())]  # all but look-arounds and \b
     single = consuming[0].single if len(consuming) == 1 and first is not None else frozenset()
-    return Reading(_simplify(clauses), None if first is None else frozenset(first), nullable, single)
+    return Reading(_simplify(clauses), None if first is None else frozenset(first), nullable, single,
+                   tuple((a, c, o) for a, (c, o) in sorted(leads.items())) if first is not None else ())
 
 
 def _either(branches: list[Reading]) -> Reading:
@@ -136,14 +186,19 @@ def _either(branches: list[Reading]) -> Reading:
     firsts = [b.first for b in branches]
     first = None if any(f is None for f in firsts) else frozenset().union(*firsts)
     single: frozenset[str] = frozenset()
+    leads: dict[str, Lead] = {}
     if first is not None:  # single in every branch that opens with it
         single = frozenset().union(*(b.single for b in branches)).difference(
             *(b.first - b.single for b in branches if b.first is not None))
-    return Reading(cnf, first, any(b.nullable for b in branches), single)
+        plain: set[str] = set()
+        for b in branches:
+            _add_leads(leads, plain, b.first or frozenset(), {a: (c, o) for a, c, o in b.leads})
+    return Reading(cnf, first, any(b.nullable for b in branches), single,
+                   tuple((a, c, o) for a, (c, o) in sorted(leads.items())))
 
 
 def _optional(r: Reading) -> Reading:
-    return Reading((), r.first, True, r.single)
+    return Reading((), r.first, True, r.single, r.leads)
 
 
 def _whole(r: Reading, kind: str) -> Reading:
@@ -160,7 +215,8 @@ def _whole(r: Reading, kind: str) -> Reading:
         return r
     cnf = tuple(frozenset(renamed.get(a, a) for a in clause) for clause in r.cnf)
     first = frozenset(renamed.get(a, a) for a in r.first)
-    return Reading(cnf, first, r.nullable, frozenset(renamed.get(a, a) for a in r.single))
+    return Reading(cnf, first, r.nullable, frozenset(renamed.get(a, a) for a in r.single),
+                   tuple((renamed.get(a, a), c, o) for a, c, o in r.leads))
 
 
 class _Parser:
@@ -187,6 +243,7 @@ class _Parser:
 
     def sequence(self) -> Reading:
         items: list[Reading] = []
+        spaces: list[bool] = []  # item i is white space that must match
         letters = ""  # a run of literal letters: "minister" in "(?:Prime\\s+)?Minister"
         word_start, self.word_start = self.word_start, False
         while self.i < len(self.p) and self.p[self.i] not in "|)":
@@ -199,12 +256,15 @@ class _Parser:
                     continue
                 if letters:
                     items.append(_word(letters, word_start))
+                    spaces.append(False)
                     letters = ""
                 items.append(_optional(_UNKNOWN) if optional else _UNKNOWN)
+                spaces.append(False)
                 word_start = False
                 continue
             if letters:
                 items.append(_word(letters, word_start, bool(_NON_WORD_NEXT.match(self.p, self.i))))
+                spaces.append(False)
                 letters, word_start = "", False
             self.word_start = word_start
             at = self.i
@@ -216,15 +276,25 @@ class _Parser:
                 if kind:
                     atom = _whole(atom, kind)
             items.append(_optional(atom) if optional else atom)
+            spaces.append(_SPACE_ATOM.fullmatch(self.p, at, quantified) is not None
+                          and _AT_LEAST_ONCE.fullmatch(self.p, quantified, self.i) is not None)
             self.word_start = False
             # after \b, (?<!\w) or (?<=...\s), a word character starts a word; an assertion
             # between them and the word changes nothing
             zero_width = atom.nullable and atom.first == frozenset()
+            written = self.p[at:quantified]
+            # white space or marks (\s+, (?:the\s+)?) end where a word may start: if they may be
+            # absent, only when it was one before them
+            ends_non_word = (_NON_WORD_RUN.fullmatch(written) is not None or (
+                written.startswith("(?:") and _group_end(written, 0) == len(written)
+                and _ends_non_word(written[3:-1])))
             word_start = (self.p.startswith("\\b", at) and self.i == at + 2) or _after_non_word(
-                self.p[at:quantified], self.macros) or (word_start and zero_width)
+                written, self.macros) or (word_start and zero_width) or (ends_non_word and (
+                    word_start or _AT_LEAST_ONCE.fullmatch(self.p, quantified, self.i) is not None))
         if letters:
             items.append(_word(letters, word_start))
-        return _sequence(items)
+            spaces.append(False)
+        return _sequence(items, spaces)
 
     def quantifier(self) -> bool | None:
         """None without a quantifier; else whether it allows zero repeats."""
@@ -426,7 +496,12 @@ def _after_non_word(item: str, macros: dict[str, str], depth: int = 0) -> bool:
     body = item[4:-1]
     if item[3] == "!":
         return any(_NO_WORD_CLASS.fullmatch(a) for a in _alternatives(body) or ())
-    # (?<=...): its last item, outside any alternation still open there, takes only non-word characters
+    return _ends_non_word(body)
+
+
+def _ends_non_word(body: str) -> bool:
+    """Whether every match of `body` ends with a character no word holds: its last item, outside any
+    alternation still open there, is white space or marks that must match at least once."""
     core = body.rstrip(")")
     last = _NON_WORD_RUN.search(core)
     while last is not None and last.end() != len(core):
@@ -536,13 +611,27 @@ def _read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags:
 def read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any],
          flags: Iterable[str] = ()) -> tuple[CNF, frozenset[str] | None]:
     """(anchors, first) of a rule's pattern; ((), None) when this reader cannot follow it."""
+    return read_leads(pattern, macros, lexicons, flags)[:2]
+
+
+Leads = tuple[tuple[str, frozenset[str]], ...]  # (first anchor, the first anchors one of which follows it)
+
+
+def read_leads(pattern: str, macros: dict[str, str], lexicons: dict[str, Any],
+               flags: Iterable[str] = ()) -> tuple[CNF, frozenset[str] | None, Leads]:
+    r"""read(), and the first anchors that are whole words a match follows with white space and then
+    one of the given anchors ("the" in (?:the\s+)?{season}): tried only where such a word follows."""
     reading = _read(pattern, macros, lexicons, flags, near=False)
     if reading is None:
-        return (), None
+        return (), None, ()
     first = None if reading.nullable or not reading.first else reading.first
     if first is not None and all(a.startswith(MARK) for a in first):
         first = None  # a pattern that can only start with a literal mark: regex's own search is as quick
-    return reading.cnf, first
+    leads: Leads = ()
+    if first is not None:
+        leads = tuple((a, c) for a, c, more in reading.leads
+                      if c and not more and LINE not in c and a in first)
+    return reading.cnf, first, leads
 
 
 def near(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: Iterable[str] = ()) -> CNF:
@@ -559,6 +648,7 @@ _TOKEN = patterns.compile(r"\w+")
 _SPLIT = patterns.compile(r"(\w+)")  # gap, word, gap, word, ..., gap
 _DIGIT = patterns.compile(r"\d")
 _NEWLINE = patterns.compile(r"\n")
+_WORD_SPACE = patterns.compile(r"\w+\s+")
 _UPPER = patterns.compile(r"\p{Lu}")
 _NOTHING: tuple[frozenset[str], tuple[tuple[str, int], ...]] = (frozenset(), ())  # what most words hold
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
@@ -835,20 +925,35 @@ class Windows:
                 last = latest
         return last
 
-    def starts(self, first: frozenset[str]) -> list[int] | None:
-        """Every position where one of `first` starts, in order (None if one can start anywhere). A
-        position where two of them start is listed twice: the engine skips a repeat at no cost,
-        and merging sorted lists without a set is twice as fast."""
-        if not first.isdisjoint(self.scanner.everywhere):
+    def starts(self, first: frozenset[str], leads: Leads = ()) -> list[int] | None:
+        """Every position where one of `first` starts, in order (None if one can start anywhere); a
+        lead word only where white space and one of its followers come next. A position where two
+        of them start is listed twice: the engine skips a repeat at no cost, and merging sorted
+        lists without a set is twice as fast."""
+        everywhere = self.scanner.everywhere
+        if not first.isdisjoint(everywhere):
             return None
-        key = ("first", first)
+        key = ("first", first, leads)
         found = self._cache.get(key)
         if found is None:
             at = self._at
-            lists = [at[name] for name in first if name in at]
+            followed = {a: c for a, c in leads if c.isdisjoint(everywhere)}
+            lists = [self._followed(name, followed[name]) if name in followed else at[name]
+                     for name in first if name in at]
             found = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
             self._cache[key] = found
         return found
+
+    def _followed(self, name: str, then: frozenset[str]) -> list[int]:
+        """Where the whole word `name` starts with white space after it and one of `then` next."""
+        key = ("next", name)
+        pairs = self._cache.get(key)
+        if pairs is None:  # each start, and where the next word starts
+            text, match = self.text, _WORD_SPACE.match
+            pairs = self._cache[key] = [(p, m.end()) for p in self._at[name] if (m := match(text, p))]
+        at = self._at
+        allowed = set(chain.from_iterable(at.get(a, ()) for a in then))
+        return [p for p, q in pairs if q in allowed]
 
 
 def between(positions: list[int], pos: int, endpos: int) -> list[int]:

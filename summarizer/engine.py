@@ -243,7 +243,7 @@ def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int,
         return None
 
     w = run.anchored(rule, text)
-    starts = w.starts(rule.first) if w is not None and rule.first else None
+    starts = w.starts(rule.first, rule.leads) if w is not None and rule.first else None
     pattern = _compiled(rule.compiled)
     last = endpos if latest_start is None else min(latest_start, endpos)
     if w is not None and rule.anchors:  # a match holds an anchor of every clause: it starts by the last one
@@ -309,7 +309,7 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     if not windows:  # no paragraph holds the rule's anchors
         return []
     w = run.anchored(rule, text)
-    starts = w.starts(rule.first) if w is not None and rule.first else None
+    starts = w.starts(rule.first, rule.leads) if w is not None and rule.first else None
     if rule.trigger_compiled is None or not sentences:
         return _scan(run, rule, text, windows, starts)
     hits = _shared_trigger_hits(run, rule, text, windows)

@@ -35,7 +35,7 @@ CONTEXTS = {"text", "after", "before", "inside"}
 ORDERS = ("mdy", "dmy")  # numeric dates: month first (US) or day first (most of the world)
 MANIFEST_KEYS = {"name", "extends", "description"}
 FILE_KEYS = {"lexicons", "macros", "rules", "checks"}
-_CACHE_FORMAT = 7  # bump when RuleSet, Rule or Lexicon change shape
+_CACHE_FORMAT = 8  # bump when RuleSet, Rule or Lexicon change shape
 _REF = patterns.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Lu}
 _ID = patterns.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 
@@ -153,6 +153,7 @@ class Rule:
     reverse: Any = None  # `before` rules: the pattern compiled to match leftwards from a window's end
     anchors: tuple[frozenset[str], ...] = ()  # what every match contains (anchors.py): where the rule runs
     first: frozenset[str] | None = None  # what every match starts with (anchors.py): where it is tried
+    leads: tuple = ()  # first anchors tried only where one of a set of anchors follows (anchors.read_leads)
     trigger_first: frozenset[str] | None = None  # the same for the trigger
     near: tuple[frozenset[str], ...] = ()  # what a match's paragraph holds, look-arounds included
     replaced: tuple[str, ...] = ()  # earlier definitions this one replaced: "pack (file:line)"
@@ -647,7 +648,7 @@ def _compile(rule: Rule, lexicons: dict[str, Lexicon], macros: dict[str, str]) -
         except regex.error:  # only a speed-up: the rule runs without it
             rule.reverse = None
     if rule.context != "inside":  # rules read inside a quotation see the quotation's text, not the article's
-        rule.anchors, rule.first = anchors.read(rule.pattern, macros, lexicons, rule.flags)
+        rule.anchors, rule.first, rule.leads = anchors.read_leads(rule.pattern, macros, lexicons, rule.flags)
         rule.near = anchors.near(rule.pattern, macros, lexicons, rule.flags)
     if rule.trigger:
         rule.trigger_first = anchors.read(rule.trigger, macros, lexicons, rule.flags)[1]
@@ -718,7 +719,8 @@ def _build(order: list[Path]) -> RuleSet:
     rules = sorted(builder.rules.values(), key=lambda r: (STAGES.index(r.stage), r.index))
     for rule in rules:
         _compile(rule, builder.lexicons, builder.macros)
-    used = {a for r in rules for clause in (*r.anchors, *r.near, r.first or (), r.trigger_first or ()) for a in clause}
+    used = {a for r in rules for clause in (*r.anchors, *r.near, r.first or (), r.trigger_first or (),
+                                           *(then for _, then in r.leads)) for a in clause}
     scanner = anchors.Scanner.build(used, builder.lexicons)
     return RuleSet(builder.lexicons, builder.macros, rules, builder.chain, builder.aliases, builder.warnings,
                    [str(f) for f in order], scanner)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer import article, engine, packs
-from summarizer.anchors import Scanner, Windows, read
+from summarizer.anchors import Scanner, Windows, read, read_leads
 from summarizer.lexicon import Lexicon
 
 CITY = Lexicon("city", {"Paris": {}, "New York": {}, "The Hague": {}})
@@ -88,7 +88,17 @@ def test_lookbehind_content_is_not_an_anchor() -> None:
 
 def test_a_literal_word_of_three_letters_or_more_is_a_lower_cased_word_anchor() -> None:
     assert anchors_of(r"Minister") == cnf({"word:minister"})
-    assert anchors_of(r"\s+said\b") == cnf({"word:said"})
+    assert anchors_of(r"\w*said\b") == cnf({"word:said"})
+
+
+@pytest.mark.parametrize("before", [r"\s+", r"[\s,]+", r"(?:the\s+)", r"(?<!\w)(?:the\s+)?", r"(?<!\w)(?:,\s+)?"])
+def test_a_word_after_white_space_or_marks_that_must_match_starts_a_word(before: str) -> None:
+    assert anchors_of(before + r"said\b") == cnf({"token:said"})
+
+
+@pytest.mark.parametrize("before", [r"\s*", r"x(?:the\s+)?", r"(?:the\s+|a)", r"(?:\s+)?"])
+def test_a_word_after_what_may_end_inside_a_word_is_no_word_start(before: str) -> None:
+    assert anchors_of(before + r"said\b") == cnf({"word:said"})
 
 
 def test_a_literal_word_right_after_a_word_boundary_is_a_start_anchor() -> None:
@@ -135,6 +145,30 @@ def test_a_word_after_an_assertion_that_no_word_character_comes_before_starts_a_
 @pytest.mark.parametrize("before", [r"(?<=a|b\s+)", r"(?<=(?:a|b\s+))", r"(?<=x\s*)", r"(?<![^\w])", r"(?<![\p{L}])"])
 def test_a_word_after_an_assertion_that_allows_a_word_character_before_it_is_inside_a_word(before: str) -> None:
     assert first_of(before + r"early\w*") == frozenset({"word:early"})
+
+
+def leads_of(pattern: str, macros: dict[str, str] | None = None):
+    return dict(read_leads(pattern, macros or {}, LEXICONS)[2])
+
+
+def test_a_leading_whole_word_is_tried_only_where_the_rest_of_the_pattern_can_follow() -> None:
+    assert leads_of(r"(?<!\w)(?:the\s+)?{city}\b") == {"token:the": frozenset({"lexicon:city~w"})}
+    assert leads_of(r"\bthe\s+(?:{title}|{city})\b") == {"token:the": frozenset({"lexicon:title~w", "lexicon:city~w"})}
+
+
+@pytest.mark.parametrize("pattern", [r"\bthe\s*{city}", r"\bthe\s+", r"\bthe\s+\w+", r"\b(?:the\s+{city}|the-{title})",
+                                     r"(?<!\w)(?:the\s+)?(?:\s*{city})"])
+def test_a_leading_word_that_may_be_followed_otherwise_is_no_lead(pattern: str) -> None:
+    assert leads_of(pattern) == {}
+
+
+def test_a_lead_word_starts_only_where_white_space_and_a_follower_come_next() -> None:
+    text = "the Paris talks; the talks; THE  Paris; the\nParis; theParis"
+    w = Windows(text, [(0, len(text))], scanner("token:the", "lexicon:city~w"))
+    starts = w.starts(frozenset({"token:the", "lexicon:city~w"}), (("token:the", frozenset({"lexicon:city~w"})),))
+    the = [i for i in range(len(text)) if text[i:i + 3].lower() == "the" and (i == 0 or not text[i - 1].isalnum())]
+    paris = [i for i in range(len(text)) if text.startswith("Paris", i) and not text[i - 1].isalpha()]
+    assert starts == sorted([the[0], the[2], the[3], *paris])
 
 
 def test_a_whole_word_lexicon_anchor_is_held_by_that_word_only() -> None:
@@ -200,7 +234,7 @@ def test_an_unknown_or_empty_lexicon_is_no_anchor() -> None:
 
 def test_macros_are_followed() -> None:
     macros = {"place": r"{city}", "visit": r"visited\s+{place}"}
-    assert set(anchors_of(r"\p{Lu}\w+\s+{visit}", macros)) == set(cnf({"word:visited"}, {"lexicon:city"}))
+    assert set(anchors_of(r"\p{Lu}\w+\s+{visit}", macros)) == set(cnf({"token:visited"}, {"lexicon:city"}))
     assert first_of(r"{visit}", macros) == frozenset({"word:visited"})
 
 
