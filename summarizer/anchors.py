@@ -843,10 +843,10 @@ class Windows:
             parts = _SPLIT.split(text[a:b])
             words = parts[1::2]
             holding, anchors_of = scanner._holding.__contains__, memo.__getitem__
-            new = list(filterfalse(memo.__contains__, set(words)))
+            new = list(filterfalse(memo.__contains__, words))  # most words are known: no set of them first
             if new:
                 generation = scanner.generation
-                scanner.learn(new)
+                scanner.learn(list(dict.fromkeys(new)))
                 if scanner.generation != generation:  # the memory was cleared meanwhile: ask for each word
                     holding, anchors_of = bool, scanner.of_word
             offsets = list(accumulate(map(len, parts), initial=a))[1::2]

@@ -99,18 +99,26 @@ def _renew(run: Run) -> None:
         dog.deadline = time.perf_counter() + run.timeout
 
 
-def _timed(run: Run, rule: Rule, func, *args, **kwargs):
-    """func(*args), its pattern runs limited to run.timeout each: by the run's watchdog when it has
-    one (timelimit.py; loops over windows renew the deadline per window), else by each regex call's
-    own `timeout=`. A rule out of time is reported once and skipped for the rest of the article."""
+# What every regex call gets after (string, pos, endpos[, overlapped]), positionally: `concurrent`
+# False, then (partial False and) the time limit when no watchdog keeps it. The `regex` module otherwise releases the GIL for each call on
+# a str and takes it back around every allocation inside the match, and parses keywords slowly: the
+# positional False makes a call about an eighth cheaper, a keyword one dearer.
+_WATCHED = (False,)
+
+
+def _timed(run: Run, rule: Rule, func, *args):
+    """func(*args, *limit), its pattern runs limited to run.timeout each: by the run's watchdog when
+    it has one (timelimit.py; loops over windows renew the deadline per window), else by each regex
+    call's own timeout, which `limit` then carries (see _WATCHED). A rule out of time is reported
+    once and skipped for the rest of the article."""
     dog = run.watchdog
     t0 = time.perf_counter() if run.timings is not None or dog is not None else 0.0
     try:
         if dog is None:
-            return func(*args, timeout=run.timeout, **kwargs)
+            return func(*args, False, False, run.timeout)  # concurrent, partial, timeout
         dog.deadline = t0 + run.timeout
         try:
-            return func(*args, **kwargs)
+            return func(*args, *_WATCHED)
         finally:
             dog.deadline = None  # first, so that no tick after the rule raises outside it
     except TimeoutError:
@@ -136,12 +144,12 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
     pattern = _compiled(rule.compiled)
     w = run.anchored(rule, text) if starts is not None and rule.anchors else None
 
-    def scan(**kw):
+    def scan(*limit):
         found: list[Any] = []
         if starts is None:
             for a, b in spans:
                 _renew(run)
-                found.extend(m for m in pattern.finditer(text, a, b, **kw) if m.end() > m.start())
+                found.extend(m for m in pattern.finditer(text, a, b, False, *limit) if m.end() > m.start())
             return found
         match = pattern.match
         for a, b in spans:
@@ -154,7 +162,7 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
                 if p < resume:  # inside the last match, or a start listed twice
                     continue
                 resume = p + 1
-                m = match(text, p, b, **kw)
+                m = match(text, p, b, *limit)
                 if m is not None and m.end() > p:
                     found.append(m)
                     resume = m.end()
@@ -196,24 +204,24 @@ def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]
     w = run.windows if run.windows is not None and run.windows.text is text else None
     starts = w.starts(rule.trigger_first) if w is not None and rule.trigger_first else None
 
-    def scan(**kw):
+    def scan(*limit):
         found: list[int] = []
         for pos, endpos in windows:
             _renew(run)
             if starts is None:
                 if first_only:
-                    m = trigger.search(text, pos, endpos, **kw)
+                    m = trigger.search(text, pos, endpos, *limit)
                     if m:
                         return [m.start()]
                     continue
-                found.extend(m.start() for m in trigger.finditer(text, pos, endpos, **kw))
+                found.extend(m.start() for m in trigger.finditer(text, pos, endpos, False, *limit))
                 continue
             resume = pos
             for p in between(starts, pos, endpos):
                 if p < resume:  # inside the last hit, or a start listed twice
                     continue
                 resume = p + 1
-                m = trigger.match(text, p, endpos, **kw)
+                m = trigger.match(text, p, endpos, *limit)
                 if m is not None:
                     found.append(p)
                     if first_only:
@@ -251,7 +259,7 @@ def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int,
         if last < pos:
             return None
 
-    def search(**kw):
+    def search(*limit):
         if starts is not None or last < endpos:  # the positions a match can start at, in order
             tried = between(starts, pos, last + 1) if starts is not None else range(pos, last + 1)
             before = -1
@@ -259,11 +267,11 @@ def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int,
                 if p == before:  # a start listed twice
                     continue
                 before = p
-                m = pattern.match(text, p, endpos, **kw)
+                m = pattern.match(text, p, endpos, *limit)
                 if m is not None and m.end() == endpos:
                     return m
             return None
-        for m in pattern.finditer(text, pos, endpos, overlapped=True, **kw):
+        for m in pattern.finditer(text, pos, endpos, True, *limit):  # overlapped
             if m.end() == endpos:
                 return m
         return None

@@ -120,8 +120,8 @@ class ReverseCheck:
         self.windows += 1
         return self.asked < self.TRIAL or 2 * self.ruled_out >= self.asked or self.windows % self.PROBE == 0
 
-    def may_end_at(self, text: str, pos: int, endpos: int, **kw: Any) -> bool:
-        found = self.pattern.match(text, pos, endpos, **kw) is not None
+    def may_end_at(self, text: str, pos: int, endpos: int, *limit: Any) -> bool:
+        found = self.pattern.match(text, pos, endpos, *limit) is not None
         self.asked += 1
         self.ruled_out += not found
         return found

@@ -98,9 +98,9 @@ class _CountingPattern:
         self.groupindex = self.pattern.groupindex
         self.tried: list[int] = []
 
-    def match(self, text, pos, endpos, **kw):
+    def match(self, text, pos, endpos, *limit):
         self.tried.append(pos)
-        return self.pattern.match(text, pos, endpos, **kw)
+        return self.pattern.match(text, pos, endpos, *limit)
 
 
 def test_a_start_listed_twice_is_tried_once_and_finds_what_one_listing_finds():

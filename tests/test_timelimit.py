@@ -25,7 +25,8 @@ class SlowRule:
 
 
 def run_runaway(run: engine.Run) -> list | None:
-    return engine._timed(run, SlowRule, lambda **kw: list(CATASTROPHIC.finditer(RUNAWAY_TEXT, **kw)))
+    # a pattern run gets (string, pos, endpos, overlapped), then the limit (engine._WATCHED)
+    return engine._timed(run, SlowRule, lambda *limit: list(CATASTROPHIC.finditer(RUNAWAY_TEXT, 0, None, False, *limit)))
 
 
 @needs_timer
@@ -43,7 +44,8 @@ def test_a_rule_within_its_limit_runs_to_the_end_under_the_watchdog() -> None:
     run = engine.Run(timeout=0.5)
     with timelimit.watching(0.5) as dog:
         run.watchdog = dog
-        found = engine._timed(run, SlowRule, lambda **kw: [m.group() for m in regex.finditer(r"\w+", "two words", **kw)])
+        words = regex.compile(r"\w+")
+        found = engine._timed(run, SlowRule, lambda *limit: [m.group() for m in words.finditer("two words", 0, None, False, *limit)])
     assert found == ["two", "words"] and run.problems == []
 
 
