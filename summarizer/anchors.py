@@ -745,7 +745,7 @@ class Scanner:
                 # a trie: an alternation of a hundred words is tried word by word at every letter
                 self._words = patterns.compile(trie_pattern(list(self.words), starts_word=False))
             word_set = self._word_set
-            for m in self._words.finditer("\n".join(lows), overlapped=True):
+            for m in self._words.finditer("\n".join(lows), 0, None, True, False):  # overlapped, not concurrent
                 # at one position the longest word matched; shorter words there are its prefixes
                 at, hit = m.start(), m.group()
                 i = bisect.bisect_right(begins, at) - 1
@@ -753,7 +753,7 @@ class Scanner:
         joined = "\n".join(words)
         for kind, pattern in ((DIGIT, _DIGIT if self.digits else None), (UPPER, _UPPER if self.upper else None)):
             if pattern is not None:
-                for m in pattern.finditer(joined):
+                for m in pattern.finditer(joined, 0, None, False, False):
                     at = m.start()
                     i = bisect.bisect_right(begins, at) - 1
                     hits[i].append((kind, at - begins[i]))
@@ -840,7 +840,7 @@ class Windows:
         starts: defaultdict[str, list[int]] = defaultdict(list)
         for bit, (a, b) in enumerate(self.spans):
             # words and the gaps between them, so that each word's offset is a running sum
-            parts = _SPLIT.split(text[a:b])
+            parts = _SPLIT.split(text[a:b], 0, False)  # maxsplit, concurrent (see engine._WATCHED)
             words = parts[1::2]
             holding, anchors_of = scanner._holding.__contains__, memo.__getitem__
             new = list(filterfalse(memo.__contains__, words))  # most words are known: no set of them first
@@ -872,9 +872,9 @@ class Windows:
         if at is None:
             at = dict(self._starts)
             if self.scanner.lines:  # where every line starts, blank ones between paragraphs too
-                at[LINE] = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
+                at[LINE] = [0, *(m.end() for m in _NEWLINE.finditer(self.text, 0, None, False, False))]
             if self.scanner.marks:  # punctuation marks: one pass over the text
-                for m in self.scanner.marks_pattern().finditer(self.text):
+                for m in self.scanner.marks_pattern().finditer(self.text, 0, None, False, False):
                     at.setdefault(MARK + m.group(), []).append(m.start())
             for positions in at.values():
                 positions.sort()

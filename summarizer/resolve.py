@@ -164,7 +164,7 @@ class Resolver:
                 elif first in male:
                     found[id(e)] = "m"
         votes: dict[int, dict[str, int]] = {}
-        for m in _PRONOUN_TOKEN.finditer(self.text, self.article.body_start):
+        for m in _PRONOUN_TOKEN.finditer(self.text, self.article.body_start, None, False, False):
             if self.in_quote(m.start()):
                 continue
             si = self.sentence_index(m.start())
