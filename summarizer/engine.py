@@ -99,23 +99,25 @@ def _renew(run: Run) -> None:
         dog.deadline = time.perf_counter() + run.timeout
 
 
-# What every regex call gets after (string, pos, endpos[, overlapped]), positionally: `concurrent`
-# False, then (partial False and) the time limit when no watchdog keeps it. The `regex` module otherwise releases the GIL for each call on
-# a str and takes it back around every allocation inside the match, and parses keywords slowly: the
-# positional False makes a call about an eighth cheaper, a keyword one dearer.
+# What every regex call gets after (string, pos, endpos[, overlapped]) under the watchdog (in the
+# main thread), positionally: `concurrent` False. The `regex` module otherwise releases the GIL for
+# each call on a str and takes it back around every allocation inside the match; the positional False
+# makes a call about an eighth cheaper (a keyword would cost more to parse than it saves).
 _WATCHED = (False,)
 
 
 def _timed(run: Run, rule: Rule, func, *args):
     """func(*args, *limit), its pattern runs limited to run.timeout each: by the run's watchdog when
     it has one (timelimit.py; loops over windows renew the deadline per window), else by each regex
-    call's own timeout, which `limit` then carries (see _WATCHED). A rule out of time is reported
+    call's own timeout, which `limit` then carries. A rule out of time is reported
     once and skipped for the rest of the article."""
     dog = run.watchdog
     t0 = time.perf_counter() if run.timings is not None or dog is not None else 0.0
     try:
         if dog is None:
-            return func(*args, False, False, run.timeout)  # concurrent, partial, timeout
+            # no watchdog, mostly another thread: the GIL is released (concurrent None) so that
+            # threads may match at once; then partial, and the time limit
+            return func(*args, None, False, run.timeout)
         dog.deadline = t0 + run.timeout
         try:
             return func(*args, *_WATCHED)

@@ -176,3 +176,15 @@ def test_a_rule_out_of_time_is_reported_once_and_skipped_for_the_rest_of_the_art
     sheet = Summarizer([pack], timeout=0.05).facts(text)
     timeouts = [p for p in sheet["problems"] if p["kind"] == "timeout"]
     assert [p["rule"] for p in timeouts] == ["test.slow-before"]
+
+
+@needs_timer
+def test_a_pattern_run_keeps_the_gil_under_the_watchdog_and_gets_its_own_timeout_without_it() -> None:
+    # the regex arguments after (string, pos, endpos): concurrent, partial, timeout
+    seen: list[tuple] = []
+    run = engine.Run(timeout=0.5)
+    engine._timed(run, SlowRule, lambda *limit: seen.append(limit))
+    with timelimit.watching(0.5) as dog:
+        run.watchdog = dog
+        engine._timed(run, SlowRule, lambda *limit: seen.append(limit))
+    assert seen == [(None, False, 0.5), (False,)]
