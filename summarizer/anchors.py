@@ -48,7 +48,6 @@ ANY_CASE = "~i"  # after a lexicon anchor: matched ignoring case
 WHOLE, LETTERS = "~w", "~l"
 _MAX_CLAUSES = 4
 _DIGIT_CLASS = patterns.compile(r"\[(?:0-9|\\d|[0-9]-[0-9]|[0-9])+\]")
-_NOT_AFTER_WORD = patterns.compile(r"\(\?<!(?:\\w|\[(?!\^)[^\]\[]*\\w[^\]\[]*\])\)")
 # one alternative of a negative look-ahead: no word character (w), or no letter (l), may follow
 _NO_WORD_CLASS = patterns.compile(r"\\w|\[(?!\^)(?:\\.|[^\]\[\\])*\\w(?:\\.|[^\]\[\\])*\]")
 _NO_LETTER_CLASS = patterns.compile(r"\\p\{L\}|\[(?!\^)(?:\\.|[^\]\[\\])*\\p\{L\}(?:\\.|[^\]\[\\])*\]")
