@@ -154,6 +154,7 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
                 found.extend(m for m in pattern.finditer(text, a, b, False, *limit) if m.end() > m.start())
             return found
         match = pattern.match
+        watched = limit == _WATCHED  # then a plain call, without a tuple built for each
         for a, b in spans:
             _renew(run)
             resume = a
@@ -164,7 +165,7 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
                 if p < resume:  # inside the last match, or a start listed twice
                     continue
                 resume = p + 1
-                m = match(text, p, b, *limit)
+                m = match(text, p, b, False) if watched else match(text, p, b, *limit)
                 if m is not None and m.end() > p:
                     found.append(m)
                     resume = m.end()
@@ -208,6 +209,7 @@ def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]
 
     def scan(*limit):
         found: list[int] = []
+        watched = limit == _WATCHED
         for pos, endpos in windows:
             _renew(run)
             if starts is None:
@@ -223,7 +225,7 @@ def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]
                 if p < resume:  # inside the last hit, or a start listed twice
                     continue
                 resume = p + 1
-                m = trigger.match(text, p, endpos, *limit)
+                m = trigger.match(text, p, endpos, False) if watched else trigger.match(text, p, endpos, *limit)
                 if m is not None:
                     found.append(p)
                     if first_only:
@@ -262,6 +264,7 @@ def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int,
             return None
 
     def search(*limit):
+        watched = limit == _WATCHED
         if starts is not None or last < endpos:  # the positions a match can start at, in order
             tried = between(starts, pos, last + 1) if starts is not None else range(pos, last + 1)
             before = -1
@@ -269,7 +272,7 @@ def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int,
                 if p == before:  # a start listed twice
                     continue
                 before = p
-                m = pattern.match(text, p, endpos, *limit)
+                m = pattern.match(text, p, endpos, False) if watched else pattern.match(text, p, endpos, *limit)
                 if m is not None and m.end() == endpos:
                     return m
             return None
