@@ -227,6 +227,21 @@ def test_a_pattern_the_reader_cannot_follow_has_no_anchors(pattern: str) -> None
     assert read(pattern, {}, LEXICONS) == ((), None)
 
 
+PATTERN_PIECES = [r"\b", r"\s+", r"\s*", r"(?<!\w)", r"(?<=in\s+)", r"(?![\w-])", r"(?!\p{L})", "the", "a", r"\d",
+                  "[0-9]", r"\p{Lu}", r"\p{Ll}+", "{city}", "{title}", "{sp}", "{end}", "{after}", "(", ")", "(?:",
+                  "(?i:", "|", "?", "+", "*", "{0,2}", "[", "]", "-", ",", r"\w", "$", "^", "(?=", "(?!", "(?<=",
+                  "(?<!", "x", "\\", "{", "}", "(?P<n>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PATTERN_PIECES), min_size=1, max_size=12).map("".join))
+def test_the_reader_never_raises_whatever_a_pattern_holds(pattern: str) -> None:
+    """A rule pack's pattern is data: one the reader cannot follow gets no anchors, never an error."""
+    macros = {"sp": r"(?:[^\S\n]+)", "end": r"(?![\w-])", "after": r"(?<![\w$]|\d[.,])"}
+    anchors, first, leads = read_leads(pattern, macros, LEXICONS)
+    assert all(a in (first or ()) for a, _ in leads)
+
+
 def test_an_unknown_or_empty_lexicon_is_no_anchor() -> None:
     assert anchors_of(r"{nowhere}\s+\p{Lu}") == ()
     assert anchors_of(r"{empty}\s+\p{Lu}") == ()
