@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from pathlib import Path
 
 import pytest
 import regex
@@ -188,3 +189,14 @@ def test_a_pattern_run_keeps_the_gil_under_the_watchdog_and_gets_its_own_timeout
         run.watchdog = dog
         engine._timed(run, SlowRule, lambda *limit: seen.append(limit))
     assert seen == [(None, False, 0.5), (False,)]
+
+
+def test_a_fact_sheet_made_in_another_thread_is_the_one_made_in_the_main_thread() -> None:
+    # there, every regex call carries its own time limit (and releases the GIL): the same matches
+    text = (Path(__file__).resolve().parent.parent / "samples" / "iran-russia-2024-10-01.txt").read_text(encoding="utf-8")
+    summarizer = Summarizer()
+    in_thread: list[str] = []
+    thread = threading.Thread(target=lambda: in_thread.append(summarizer.facts_json(text)))
+    thread.start()
+    thread.join()
+    assert in_thread == [summarizer.facts_json(text)]
