@@ -388,24 +388,10 @@ class _Parser:
         return _UNKNOWN
 
     def char_class(self) -> None:
-        p, i = self.p, self.i + 1
-        if i < len(p) and p[i] == "^":
-            i += 1
-        if i < len(p) and p[i] == "]":
-            i += 1
-        depth = 1
-        while i < len(p) and depth:
-            if p[i] == "\\":
-                i += 2
-                continue
-            if p[i] == "[":
-                depth += 1
-            elif p[i] == "]":
-                depth -= 1
-            i += 1
-        if depth:
+        end = _class_end(self.p, self.i)
+        if end < 0:
             raise ValueError("unbalanced bracket")
-        self.i = i
+        self.i = end
 
     def group(self) -> Reading:
         p = self.p
@@ -453,6 +439,27 @@ class _Parser:
         return reading
 
 
+def _class_end(p: str, i: int) -> int:
+    """Just after the character class that opens at p[i] (a leading ^ or ] and escapes read as the
+    regex module reads them, nested sets counted); -1 if it is not closed."""
+    j = i + 1
+    if j < len(p) and p[j] == "^":
+        j += 1
+    if j < len(p) and p[j] == "]":
+        j += 1
+    depth = 1
+    while j < len(p) and depth:
+        if p[j] == "\\":
+            j += 2
+            continue
+        if p[j] == "[":
+            depth += 1
+        elif p[j] == "]":
+            depth -= 1
+        j += 1
+    return -1 if depth else j
+
+
 def _group_end(p: str, i: int) -> int:
     """Where the group opening at p[i] ends (just after its closing parenthesis); -1 if it does not."""
     depth, j = 0, i
@@ -462,14 +469,9 @@ def _group_end(p: str, i: int) -> int:
             j += 2
             continue
         if c == "[":
-            k = j + 1
-            if k < len(p) and p[k] == "^":
-                k += 1
-            if k < len(p) and p[k] == "]":
-                k += 1
-            while k < len(p) and p[k] != "]":
-                k += 2 if p[k] == "\\" else 1
-            j = k + 1
+            j = _class_end(p, j)
+            if j < 0:
+                return -1
             continue
         if c == "(":
             depth += 1
@@ -482,6 +484,7 @@ def _group_end(p: str, i: int) -> int:
 
 
 _NON_WORD_RUN = patterns.compile(r"(?:\\s|\\W|\[(?!\^)(?:\\s|\\W|\\[^\w\s]|[^\w\\\]\[])+\])\+?")
+_NON_WORD_RUN_AT_END = patterns.compile(_NON_WORD_RUN.pattern + r"\Z")
 
 
 def _after_non_word(item: str, macros: dict[str, str], depth: int = 0) -> bool:
@@ -502,10 +505,8 @@ def _ends_non_word(body: str) -> bool:
     """Whether every match of `body` ends with a character no word holds: its last item, outside any
     alternation still open there, is white space or marks that must match at least once."""
     core = body.rstrip(")")
-    last = _NON_WORD_RUN.search(core)
-    while last is not None and last.end() != len(core):
-        last = _NON_WORD_RUN.search(core, last.start() + 1)
-    if last is None or core.endswith("\\\\s") or (last.start() and core[last.start() - 1] == "\\"):
+    last = _NON_WORD_RUN_AT_END.search(core)
+    if last is None or (last.start() and core[last.start() - 1] == "\\"):  # not \\s, an escaped backslash
         return False
     bars = [False]  # the look-behind's body, then each group open at this point
     j = 0
@@ -515,9 +516,8 @@ def _ends_non_word(body: str) -> bool:
             j += 2
             continue
         if c == "[":
-            k = j + 1 + (core[j + 1:j + 2] == "^")
-            k = core.find("]", k + 1)
-            j = (k + 1) if k > 0 else len(core)
+            end = _class_end(core, j)
+            j = end if end > 0 else len(core)
             continue
         if c == "(":
             bars.append(False)
@@ -540,7 +540,8 @@ def _alternatives(body: str) -> list[str] | None:
             j += 2
             continue
         if body[j] == "[":
-            j = body.find("]", j + 2) + 1 or len(body)
+            end = _class_end(body, j)
+            j = end if end > 0 else len(body)
             continue
         if body[j] == "|":
             out.append(body[start:j])
@@ -744,7 +745,7 @@ class Scanner:
                 # a trie: an alternation of a hundred words is tried word by word at every letter
                 self._words = patterns.compile(trie_pattern(list(self.words), starts_word=False))
             word_set = self._word_set
-            for m in self._words.finditer("\n".join(lows), 0, None, True, False):  # overlapped, not concurrent
+            for m in patterns.finditer(self._words, "\n".join(lows), overlapped=True):
                 # at one position the longest word matched; shorter words there are its prefixes
                 at, hit = m.start(), m.group()
                 i = bisect.bisect_right(begins, at) - 1
@@ -752,7 +753,7 @@ class Scanner:
         joined = "\n".join(words)
         for kind, pattern in ((DIGIT, _DIGIT if self.digits else None), (UPPER, _UPPER if self.upper else None)):
             if pattern is not None:
-                for m in pattern.finditer(joined, 0, None, False, False):
+                for m in patterns.finditer(pattern, joined):
                     at = m.start()
                     i = bisect.bisect_right(begins, at) - 1
                     hits[i].append((kind, at - begins[i]))
@@ -839,7 +840,7 @@ class Windows:
         starts: defaultdict[str, list[int]] = defaultdict(list)
         for bit, (a, b) in enumerate(self.spans):
             # words and the gaps between them, so that each word's offset is a running sum
-            parts = _SPLIT.split(text[a:b], 0, False)  # maxsplit, concurrent (see engine._WATCHED)
+            parts = patterns.split(_SPLIT, text[a:b])
             words = parts[1::2]
             holding, anchors_of = scanner._holding.__contains__, memo.__getitem__
             new = list(filterfalse(memo.__contains__, words))  # most words are known: no set of them first
@@ -871,9 +872,9 @@ class Windows:
         if at is None:
             at = dict(self._starts)
             if self.scanner.lines:  # where every line starts, blank ones between paragraphs too
-                at[LINE] = [0, *(m.end() for m in _NEWLINE.finditer(self.text, 0, None, False, False))]
+                at[LINE] = [0, *(m.end() for m in patterns.finditer(_NEWLINE, self.text))]
             if self.scanner.marks:  # punctuation marks: one pass over the text
-                for m in self.scanner.marks_pattern().finditer(self.text, 0, None, False, False):
+                for m in patterns.finditer(self.scanner.marks_pattern(), self.text):
                     at.setdefault(MARK + m.group(), []).append(m.start())
             for positions in at.values():
                 positions.sort()

@@ -159,7 +159,7 @@ def split_paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Blank-line separated blocks, trimmed of surrounding white space."""
     spans = []
     pos = start
-    for m in _PARA_BREAK.finditer(text, start, None, False, False):
+    for m in patterns.finditer(_PARA_BREAK, text, start):
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
@@ -179,7 +179,7 @@ def split_sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[
     out = []
     for a, b in paragraphs:
         pos = a
-        for m in _SENT_END.finditer(text, a, b, False, False):  # not concurrent: see engine._WATCHED
+        for m in patterns.finditer(_SENT_END, text, a, b):
             head = text[max(pos, m.start() - 12):m.start() + 1]
             if m.group().startswith(".") and len(m.group().rstrip("'\"’”»)]")) == 1 and _ABBREV.search(head):
                 continue

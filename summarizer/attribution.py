@@ -269,7 +269,7 @@ def _trim(text: str, span: Span, ents: Entities) -> Span:
         for (ma, mb), e in ents.mentions_from(a, b + 1):
             if e.kind == kind and mb <= b:
                 return ma, mb
-    tokens = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(text, a, b, False, False)]
+    tokens = [(t.start(), t.end(), t.group()) for t in patterns.finditer(_TOKEN, text, a, b)]
     for ta, tb, w in tokens:
         if w.casefold() in _PRONOUNS and (w[0].islower() or ta == tokens[0][0] or w == "I"):
             return ta, tb

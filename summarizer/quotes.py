@@ -112,7 +112,7 @@ def scan(article: Article, rules: RuleSet, run: engine.Run) -> list[Quote]:
                             current.open_span)
                 quotes.append(current)
                 current = None
-        for m in pattern.finditer(text, pa, pb, False, False):  # not concurrent: see engine._WATCHED
+        for m in patterns.finditer(pattern, text, pa, pb):
             mark, i = m.group(), m.start()
             if current is None:
                 if mark in openers and not _is_apostrophe(text, i, mark):

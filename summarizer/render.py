@@ -159,8 +159,10 @@ def _plain_json(value: Any) -> bool:
 
 
 def _by_orjson(value: Any) -> str | None:
-    """orjson's indented JSON for a _plain_json value, or None if it refuses it (a key that is not a
-    string). Imported on first use: a brief needs no JSON."""
+    """orjson's indented JSON for a _plain_json value, or None for any other value or one it refuses
+    (a key that is not a string). Imported on first use: a brief needs no JSON."""
+    if not _plain_json(value):
+        return None
     import orjson
     try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
@@ -172,7 +174,7 @@ def dumps(value: Any) -> str:
     """Canonical JSON text: json.dumps(value, ensure_ascii=False, indent=2), byte for byte, written by
     orjson where it gives those bytes (every fact sheet, in practice): the json module indents in
     pure Python, and orjson is about ten times faster."""
-    text = _by_orjson(value) if _plain_json(value) else None
+    text = _by_orjson(value)
     return json.dumps(value, ensure_ascii=False, indent=2) if text is None else text
 
 
@@ -183,7 +185,7 @@ def facts_json(sheet: dict[str, Any], template: str | None = None) -> str:
     if fields is not None and all(k in sheet for k in fields):
         # what the shipped template renders: those fields, in that order, with no Jinja round trip
         listed = {k: sheet[k] for k in fields}
-        text = _by_orjson(listed) if _plain_json(listed) else None
+        text = _by_orjson(listed)
         if text is not None:
             validate(listed, source)
             return text + "\n"

@@ -164,7 +164,7 @@ class Resolver:
                 elif first in male:
                     found[id(e)] = "m"
         votes: dict[int, dict[str, int]] = {}
-        for m in _PRONOUN_TOKEN.finditer(self.text, self.article.body_start, None, False, False):
+        for m in patterns.finditer(_PRONOUN_TOKEN, self.text, self.article.body_start):
             if self.in_quote(m.start()):
                 continue
             si = self.sentence_index(m.start())

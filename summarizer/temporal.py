@@ -117,7 +117,7 @@ _ED_PENALTY = 20
 def _cues(text: str, lo: int, hi: int) -> tuple[tuple[tuple[int, int], ...], ...]:
     """The future and past cues of a sentence, found once for all the dates in it (a string
     caches its hash, so the key costs nothing)."""
-    return tuple(tuple((m.start(), m.end()) for m in pattern.finditer(text, lo, hi, False, False))
+    return tuple(tuple((m.start(), m.end()) for m in patterns.finditer(pattern, text, lo, hi))
                  for pattern in (_FUTURE, _PAST, _PAST_ED))
 
 
