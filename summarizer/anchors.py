@@ -12,9 +12,10 @@ name, no `figures.percent` without a digit. This module reads each rule's patter
   positions where they start, rather than at every character.
 
 An anchor is a lexicon (a match holds one of its entries, starting a word), a literal word of three
-letters or more (inside a word), or a digit; a first anchor may also be an upper-case letter or the
-start of a line. Anchors are found word by word (`Scanner`): each of them lies within the words of
-the match. Rule authors write nothing for this, and a pattern this reader cannot follow simply has
+letters or more (inside a word), a digit, or a mark that most paragraphs lack ("%", ":"); a first
+anchor may also be an upper-case letter, any punctuation mark or the start of a line. Anchors are
+found word by word (`Scanner`): each of them lies within the words of the match; marks are found
+in one pass over the text. Rule authors write nothing for this, and a pattern this reader cannot follow simply has
 no anchors: the rule then scans everything, as before. A rule with only first anchors is tried at
 them over the whole text, which finds what a full scan finds. A rule that requires anchors runs
 paragraph by paragraph, which gives the results of a full scan with one difference: paragraphs are
@@ -27,7 +28,8 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, filterfalse
+from itertools import accumulate, chain, compress, repeat
+from operator import is_, is_not
 from typing import Any, Iterable
 
 import regex
@@ -577,9 +579,17 @@ def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0) -> str | N
     return None
 
 
+# marks that most paragraphs lack, so that a rule requiring one is read only where one stands (a
+# clause); commas, full stops, quotation marks and hyphens are in nearly every paragraph
+_RARE_MARKS = frozenset("%:/;()[]")
+
+
 def _marks(chars: str) -> Reading:
-    """Punctuation marks: possible first anchors (never clauses: they tell no paragraphs apart)."""
-    return Reading((), frozenset(MARK + c for c in chars), False)
+    """Punctuation marks: possible first anchors; a clause too when every one of them is rare."""
+    anchor = frozenset(MARK + c for c in chars)
+    if all(c in _RARE_MARKS for c in chars):
+        return Reading((anchor,), anchor, False)
+    return Reading((), anchor, False)
 
 
 def _digit() -> Reading:
@@ -679,7 +689,6 @@ class Scanner:
     _stems: frozenset[str] | None = None  # made on first use, like _words
     _marks: Any = None  # made on first use, like _words
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
-    _holding: set[str] = field(default_factory=set, repr=False)  # the words of _memo that hold anchors
     generation: int = 0  # how many times the memory was cleared: a Windows being read then asks for each word
 
     @classmethod
@@ -718,7 +727,6 @@ class Scanner:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_memo"] = {}
-        state["_holding"] = set()
         state["_words"] = None
         state["_stems"] = None
         state["_marks"] = None
@@ -786,12 +794,10 @@ class Scanner:
                     names.update(prefix.get(stem, ()))
             if len(memo) >= _MEMO_LIMIT:
                 memo.clear()
-                self._holding.clear()
                 self.generation += 1
             if names or starts:
                 starts.extend((name, 0) for name in names)
                 found = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
-                self._holding.add(word)
             else:  # most words hold nothing: one shared entry
                 found = _NOTHING
             memo[word] = found
@@ -807,6 +813,7 @@ class Scanner:
     def anchors_in(self, text: str, pos: int, endpos: int) -> set[str]:
         """The anchors that text[pos:endpos] holds."""
         out = set(self.everywhere)
+        out.update(MARK + c for c in set(self.marks).intersection(text[pos:endpos]))
         for word in set(_TOKEN.findall(text, pos, endpos)):
             names = self.of_word(word)[0]
             if names:
@@ -842,18 +849,16 @@ class Windows:
             # words and the gaps between them, so that each word's offset is a running sum
             parts = patterns.split(_SPLIT, text[a:b])
             words = parts[1::2]
-            holding, anchors_of = scanner._holding.__contains__, memo.__getitem__
-            new = list(filterfalse(memo.__contains__, words))  # most words are known: no set of them first
-            if new:
+            held_by = list(map(memo.get, words))  # one lookup a word; None: not read yet
+            if None in held_by:
                 generation = scanner.generation
-                scanner.learn(list(dict.fromkeys(new)))
-                if scanner.generation != generation:  # the memory was cleared meanwhile: ask for each word
-                    holding, anchors_of = bool, scanner.of_word
+                scanner.learn(list(dict.fromkeys(compress(words, map(is_, held_by, repeat(None))))))
+                # the memory may have been cleared meanwhile: then ask for each word again
+                held_by = list(map(memo.__getitem__ if scanner.generation == generation else scanner.of_word, words))
             offsets = list(accumulate(map(len, parts), initial=a))[1::2]
             names: set[str] = set()
             # only the words that hold an anchor, picked out without a Python loop
-            for word, p in compress(zip(words, offsets), map(holding, words)):
-                held, where = anchors_of(word)
+            for (held, where), p in compress(zip(held_by, offsets), map(is_not, held_by, repeat(_NOTHING))):
                 names |= held
                 for name, i in where:
                     starts[name].append(p + i)
@@ -891,7 +896,10 @@ class Windows:
             for clause in cnf:
                 either = 0
                 for name in clause:
-                    either |= masks.get(name, 0)
+                    mask = masks.get(name)
+                    if mask is None:
+                        mask = masks[name] = self._mark_mask(name) if name.startswith(MARK) else 0
+                    either |= mask
                 bits &= either
             key = ("bits", bits)
             found = self._cache.get(key)
@@ -900,6 +908,17 @@ class Windows:
                 found = self._cache[key] = [spans[i] for i in range(len(spans)) if bits >> i & 1]
             self._cache[cnf] = found
         return found
+
+    def _mark_mask(self, name: str) -> int:
+        """The spans that hold a punctuation mark (marks are found in one pass over the text, not
+        word by word)."""
+        spans, mask = self.spans, 0
+        begins = [a for a, _ in spans]
+        for p in self._at.get(name, ()):
+            i = bisect.bisect_right(begins, p) - 1
+            if i >= 0 and p < spans[i][1]:
+                mask |= 1 << i
+        return mask
 
     def any_in(self, cnf: CNF, pos: int, endpos: int) -> bool:
         """Whether text[pos:endpos] holds the start of an anchor of every clause."""

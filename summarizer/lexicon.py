@@ -220,6 +220,9 @@ def trie_pattern(surfaces: list[str], starts_word: bool = True) -> str:
                 atom = r"\b" + atom  # an entry that starts a word never starts mid-word (and fails fast there)
             branches.append(atom + emit(node[k]))
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return "(?:" + body + ")?" if "" in node else body
+        # an entry that is the start of a longer one: (?:longer|), the same match as (?:longer)?
+        # without a repeat; the `regex` module resets every repeat of a pattern on each call, so
+        # the thousands a big lexicon's trie held cost every call of the rules that use it
+        return "(?:" + body + "|)" if "" in node else body
 
     return "(?:" + emit(root, top=True) + ")"

@@ -198,6 +198,17 @@ def test_words_shorter_than_three_letters_and_common_words_are_not_anchors(patte
     assert anchors_of(pattern) == ()
 
 
+@pytest.mark.parametrize("pattern", [r"\d+\s*%", r"\d+(?::|/)\d+", r"\w+[:;]\s", r"\(\w+\)"])
+def test_a_rare_mark_that_must_match_is_a_clause(pattern: str) -> None:
+    clauses = anchors_of(pattern)
+    assert any(all(a.startswith("mark:") for a in clause) for clause in clauses)
+
+
+@pytest.mark.parametrize("pattern", [r"\w+,\s", r"\w+\.", r"[“\"]\w+", r"\w+-\w+", r"\d+(?:%|,)"])
+def test_a_common_mark_is_no_clause(pattern: str) -> None:
+    assert not any(a.startswith("mark:") for clause in anchors_of(pattern) for a in clause)
+
+
 @pytest.mark.parametrize("pattern", [r"\d", r"[0-9]", r"7", r"[12]", r"\d{1,3}"])
 def test_a_digit_is_the_digit_anchor(pattern: str) -> None:
     assert anchors_of(pattern) == cnf({"digit"})
@@ -384,6 +395,21 @@ def test_spans_for_picks_only_the_paragraphs_holding_every_clause() -> None:
     assert w.spans_for(cnf({"word:said"}, {"digit"})) == paragraphs(1, 2)
     assert w.spans_for(cnf({"lexicon:city"}, {"digit"})) == paragraphs(2)
     assert w.spans_for(cnf({"lexicon:city", "digit"})) == paragraphs(0, 1, 2)
+
+
+def test_spans_for_a_mark_clause_picks_the_paragraphs_holding_the_mark() -> None:
+    text = "Prices rose 3% in May.\n\nThe minister said so.\n\nNote: 5% more; wages too."
+    w = Windows(text, article.split_paragraphs(text), scanner("mark:%", "mark::", "digit"))
+    spans = article.split_paragraphs(text)
+    assert w.spans_for(cnf({"mark:%"})) == [spans[0], spans[2]]
+    assert w.spans_for(cnf({"mark::"}, {"digit"})) == [spans[2]]
+    assert w.last_start(cnf({"mark:%"}), 0, len(text)) == text.rindex("%")
+
+
+def test_a_stretch_holds_the_marks_in_it() -> None:
+    s = scanner("mark:%", "digit")
+    assert s.anchors_in("up 3% today", 0, 11) == {"mark:%", "digit"}
+    assert s.anchors_in("up 3 today", 0, 10) == {"digit"}
 
 
 def test_a_rule_without_clauses_runs_in_every_paragraph() -> None:
@@ -925,9 +951,16 @@ def test_a_rule_anchored_on_line_starts_finds_what_a_full_scan_finds(text: str) 
 
 
 def test_a_rule_with_only_first_anchors_reads_across_paragraphs_as_a_full_scan_does() -> None:
-    rule = shipped().rule("statements.transcript-turn")
+    rule = shipped().rule("entities.location-line")
     assert rule.first == frozenset({"line"}) and not (rule.anchors or rule.near)
-    text = "TRANSCRIPT\n\nBERG: We have made progress.\n\nDEMIR: I agree."
+    text = "Talks with Chile\n\nThe Moneda Palace, Santiago\n\nThe leaders met.\n\nOslo, Norway\n\nThey agreed."
+    assert found_by(rule.id, text, anchored=True) == found_by(rule.id, text, anchored=False) != []
+
+
+def test_a_rule_that_requires_a_colon_reads_only_the_paragraphs_holding_one() -> None:
+    rule = shipped().rule("statements.transcript-turn")
+    assert rule.first == frozenset({"line"}) and rule.anchors == (frozenset({"mark::"}),)
+    text = "TRANSCRIPT\n\nBERG: We have made progress.\n\nNo colon here.\n\nDEMIR: I agree."
     assert found_by(rule.id, text, anchored=True) == found_by(rule.id, text, anchored=False) == ["BERG: ", "DEMIR: "]
 
 
@@ -947,7 +980,7 @@ def test_line_starts_include_blank_lines_between_paragraphs(tmp_path, text: str)
     pack.mkdir()
     (pack / "turns.yaml").write_text(
         "rules:\n  - id: test.turn\n    stage: quotes\n    emit: statement\n"
-        "    pattern: '(?m)^\\s*(?P<speaker>[A-Z]{2,}):'\n", encoding="utf-8")
+        "    pattern: '(?m)^\\s*(?P<speaker>[A-Z]{2,})(?=[:\\s])'\n", encoding="utf-8")
     rules = packs.build([pack], None)
     rule = rules.rule("test.turn")
     assert rule.first == frozenset({"line"})

@@ -289,6 +289,24 @@ def test_a_lexicon_alias_matches_and_looks_up_as_its_entry() -> None:
     assert regex.fullmatch(lex.alternation(), "Pezeshkiyan")
 
 
+@pytest.mark.parametrize("text", ["Minister", "Minister of State", "Minister of Defence", "Minister-of-State",
+                                  "Minister of", "Ministers"])
+def test_a_lexicon_matches_what_the_plain_alternation_of_its_entries_matches_longest_first(text: str) -> None:
+    import regex
+    entries = ["Minister", "Minister of State", "Minister of Defence", "Prime Minister"]
+    lex = Lexicon.from_yaml("title", {e: {} for e in entries}, "titles.yaml", 1)
+    plain = "|".join(regex.escape(e).replace(r"\ ", r"[\s\-]+") for e in sorted(entries, key=len, reverse=True))
+    found, expected = regex.match(lex.alternation(), text), regex.match(f"(?:{plain})", text)
+    assert (found and found.group()) == (expected and expected.group())
+
+
+def test_an_entry_that_starts_a_longer_one_adds_no_repeat_to_the_pattern() -> None:
+    """Each repeat in a pattern costs every regex call (the `regex` module resets them all), so
+    the trie writes "Minister(?:...of State|)" rather than an optional group."""
+    lex = Lexicon.from_yaml("title", {"Minister": {}, "Minister of State": {}}, "titles.yaml", 1)
+    assert ")?" not in lex.alternation()
+
+
 def test_an_alias_that_names_another_entry_is_an_error() -> None:
     with pytest.raises(RuleError, match="already names"):
         Lexicon.from_yaml("people", {"Ali Reza": {}, "Alireza Tangsiri": {"aliases": ["Ali Reza"]}},
