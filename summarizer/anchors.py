@@ -842,33 +842,65 @@ class Windows:
     _cache: dict[Any, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        scanner, text, masks = self.scanner, self.text, self._masks
-        memo = scanner._memo
+        scanner, text, masks, spans = self.scanner, self.text, self._masks, self.spans
         starts: defaultdict[str, list[int]] = defaultdict(list)
-        for bit, (a, b) in enumerate(self.spans):
-            # words and the gaps between them, so that each word's offset is a running sum
-            parts = patterns.split(_SPLIT, text[a:b])
-            words = parts[1::2]
-            held_by = list(map(memo.get, words))  # one lookup a word; None: not read yet
-            if None in held_by:
-                generation = scanner.generation
-                scanner.learn(list(dict.fromkeys(compress(words, map(is_, held_by, repeat(None))))))
-                # the memory may have been cleared meanwhile: then ask for each word again
-                held_by = list(map(memo.__getitem__ if scanner.generation == generation else scanner.of_word, words))
-            offsets = list(accumulate(map(len, parts), initial=a))[1::2]
+        if not spans:
+            self._starts = starts
+            return
+        # the words of all the paragraphs at once (one split, one lookup a word, one learning of
+        # the new ones), each paragraph then taking its own run of them
+        lo = spans[0][0]
+        parts = patterns.split(_SPLIT, text[lo:spans[-1][1]])
+        words = parts[1::2]
+        offsets = list(accumulate(map(len, parts), initial=lo))[1:-1:2]  # where each word starts
+        held_by = self._held_by(words)
+        i = 0
+        for bit, (a, b) in enumerate(spans):
+            i = bisect.bisect_left(offsets, a, i)
+            j = bisect.bisect_left(offsets, b, i)
+            if (i and offsets[i - 1] + len(words[i - 1]) > a) or (j > i and offsets[j - 1] + len(words[j - 1]) > b):
+                self._read_apart(bit, a, b, starts)  # a paragraph that cuts a word: its words are its own
+                i = j
+                continue
             names: set[str] = set()
             # only the words that hold an anchor, picked out without a Python loop
-            for (held, where), p in compress(zip(held_by, offsets), map(is_not, held_by, repeat(_NOTHING))):
+            for (held, where), p in compress(zip(held_by[i:j], offsets[i:j]), map(is_not, held_by[i:j], repeat(_NOTHING))):
                 names |= held
-                for name, i in where:
-                    starts[name].append(p + i)
+                for name, k in where:
+                    starts[name].append(p + k)
             flag = 1 << bit
             for name in names:
                 masks[name] = masks.get(name, 0) | flag
-        everything = (1 << len(self.spans)) - 1
+            i = j
+        everything = (1 << len(spans)) - 1
         for name in scanner.everywhere:
             masks[name] = everything
         self._starts = starts
+
+    def _held_by(self, words: list[str]) -> list[tuple[frozenset[str], tuple[tuple[str, int], ...]]]:
+        """What each word holds, from the scanner's memory (which learns the new words first)."""
+        scanner = self.scanner
+        memo = scanner._memo
+        held_by = list(map(memo.get, words))  # None: not read yet
+        if None in held_by:
+            generation = scanner.generation
+            scanner.learn(list(dict.fromkeys(compress(words, map(is_, held_by, repeat(None))))))
+            # the memory may have been cleared meanwhile: then ask for each word again
+            held_by = list(map(memo.__getitem__ if scanner.generation == generation else scanner.of_word, words))
+        return held_by
+
+    def _read_apart(self, bit: int, a: int, b: int, starts: defaultdict[str, list[int]]) -> None:
+        """The anchors of one paragraph, split on its own."""
+        parts = patterns.split(_SPLIT, self.text[a:b])
+        words = parts[1::2]
+        offsets = list(accumulate(map(len, parts), initial=a))[1::2]
+        names: set[str] = set()
+        for (held, where), p in zip(self._held_by(words), offsets):
+            names |= held
+            for name, k in where:
+                starts[name].append(p + k)
+        for name in names:
+            self._masks[name] = self._masks.get(name, 0) | 1 << bit
 
     @property
     def _at(self) -> dict[str, list[int]]:

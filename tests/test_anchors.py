@@ -412,6 +412,18 @@ def test_a_stretch_holds_the_marks_in_it() -> None:
     assert s.anchors_in("up 3 today", 0, 10) == {"digit"}
 
 
+@pytest.mark.parametrize("spans", [[(0, 5), (5, 23)], [(0, 3), (9, 20)], [(0, 14), (15, 23)], [(2, 23)], [(0, 16), (16, 23)]])
+def test_paragraphs_read_together_hold_what_each_holds_read_alone(spans: list[tuple[int, int]]) -> None:
+    text = "Parisians said 3 aides."
+    s = scanner("lexicon:city", "word:said", "digit")
+    together = Windows(text, spans, s)
+    for bit, span in enumerate(spans):
+        alone = Windows(text, [span], s)
+        assert {n for n, m in together._masks.items() if m >> bit & 1} == set(alone._masks)
+        assert {n: [p for p in ps if span[0] <= p < span[1]] for n, ps in together._at.items()} == \
+            {n: ps for n, ps in alone._at.items()} | {n: [] for n in together._at if n not in alone._at}
+
+
 def test_a_rule_without_clauses_runs_in_every_paragraph() -> None:
     assert windows("digit").spans_for(()) == paragraphs(0, 1, 2)
 
