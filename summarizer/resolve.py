@@ -163,6 +163,8 @@ class Resolver:
                     found[id(e)] = "f"
                 elif first in male:
                     found[id(e)] = "m"
+        if all(id(e) in found for _, e in self.people):
+            return found  # the pronouns could only vote for people whose gender is known
         votes: dict[int, dict[str, int]] = {}
         for m in patterns.finditer(_PRONOUN_TOKEN, self.text, self.article.body_start):
             if self.in_quote(m.start()):
