@@ -659,6 +659,8 @@ _SPLIT = patterns.compile(r"(\w+)")  # gap, word, gap, word, ..., gap
 _DIGIT = patterns.compile(r"\d")
 _NEWLINE = patterns.compile(r"\n")
 _WORD_SPACE = patterns.compile(r"\w+\s+")
+_SECOND_WORD = patterns.compile(r" (\w+)")  # after an entry's first word: a space and its second word
+_ENTRY_GAP = patterns.compile(r"[\s\-]+")  # what lies between two words of one entry (lexicon._SEP)
 _UPPER = patterns.compile(r"\p{Lu}")
 _NOTHING: tuple[frozenset[str], tuple[tuple[str, int], ...]] = (frozenset(), ())  # what most words hold
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
@@ -684,11 +686,17 @@ class Scanner:
     lines: bool = False
     marks: str = ""  # the punctuation marks some rule starts with
     letters: dict[str, frozenset[str]] = field(default_factory=dict)  # one-word entries a non-letter follows
+    # the first word of an entry of words and spaces ("a dozen", "The Hague") -> anchor -> the
+    # entry's second words, in lower case: the first word holds the anchor only where one of them
+    # comes next ("a" is no number, "The" no city, on their own)
+    followed: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     _words: Any = None  # one pattern for all literal words, compiled on first use
     _word_set: frozenset[str] = frozenset()
     _stems: frozenset[str] | None = None  # made on first use, like _words
     _marks: Any = None  # made on first use, like _words
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
+    # the words of _memo that hold an anchor only if the right word follows: anchor, second words
+    _conditions: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict, repr=False)
     generation: int = 0  # how many times the memory was cleared: a Windows being read then asks for each word
 
     @classmethod
@@ -698,6 +706,7 @@ class Scanner:
         prefix: dict[str, set[str]] = {}
         everywhere: set[str] = set()
         letters: dict[str, set[str]] = {}
+        followed: dict[str, dict[str, set[str]]] = {}
         for anchor in sorted(a for a in anchors if a.startswith(LEXICON)):
             name = anchor[len(LEXICON):]
             end = name[-2:] if name.endswith((WHOLE, LETTERS)) else ""
@@ -711,8 +720,14 @@ class Scanner:
                 m = _TOKEN.match(key)
                 if m is None:
                     everywhere.add(anchor)
+                elif m.end() == len(key):
+                    one_word.setdefault(m.group(), set()).add(anchor)
                 else:
-                    (one_word if m.end() == len(key) else exact).setdefault(m.group(), set()).add(anchor)
+                    second = _SECOND_WORD.match(key, m.end())
+                    if second is not None and second.group(1).isascii():
+                        followed.setdefault(m.group(), {}).setdefault(anchor, set()).add(second.group(1).lower())
+                    else:  # a mark after the first word ("St. Petersburg"): the first word alone
+                        exact.setdefault(m.group(), set()).add(anchor)
         for anchor in anchors:
             if anchor.startswith(START):  # a literal word right after \b: a prefix of the word, any case
                 prefix.setdefault(anchor[len(START):].casefold(), set()).add(anchor)
@@ -722,11 +737,13 @@ class Scanner:
         return cls({k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in prefix.items()},
                    frozenset(everywhere), words, DIGIT in anchors, UPPER in anchors, LINE in anchors,
                    "".join(sorted(a[len(MARK):] for a in anchors if a.startswith(MARK))),
-                   letters={k: frozenset(v) for k, v in letters.items()})
+                   letters={k: frozenset(v) for k, v in letters.items()},
+                   followed={k: {a: tuple(sorted(v)) for a, v in sorted(by.items())} for k, by in followed.items()})
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_memo"] = {}
+        state["_conditions"] = {}
         state["_words"] = None
         state["_stems"] = None
         state["_marks"] = None
@@ -768,10 +785,11 @@ class Scanner:
         prefix, stems, exact, letters = self.prefix, self._stems, self.exact, self.letters
         if stems is None:  # every beginning of a prefix entry: a walk stops at the first that is none
             stems = self._stems = frozenset(key[:end] for key in prefix for end in range(1, len(key) + 1))
-        memo = self._memo
+        memo, conditions, followed = self._memo, self._conditions, self.followed
         out = []
         for word, low, starts in zip(words, lows, hits):
             names: set[str] = set()
+            seconds: dict[str, set[str]] = {}
             # case-sensitive anchors are keyed as written, the others case-folded; a pattern that
             # ignores case matches the Turkish İ and ı as i, which casefold() alone does not give
             # (an ASCII word's case folds are its lower case)
@@ -781,6 +799,8 @@ class Scanner:
                 keys = {word, word.casefold(), low.casefold()}
             for key in keys:
                 names.update(exact.get(key, ()))
+                for anchor, then in followed.get(key, {}).items():
+                    seconds.setdefault(anchor, set()).update(then)
                 if letters:  # the word, or its part before a character that is no letter ("G20" in "G20s")
                     names.update(letters.get(key, ()))
                     if not key.isalpha():
@@ -794,7 +814,10 @@ class Scanner:
                     names.update(prefix.get(stem, ()))
             if len(memo) >= _MEMO_LIMIT:
                 memo.clear()
+                conditions.clear()
                 self.generation += 1
+            if seconds.keys() - names:
+                conditions[word] = tuple((a, tuple(sorted(then))) for a, then in sorted(seconds.items()) if a not in names)
             if names or starts:
                 starts.extend((name, 0) for name in names)
                 found = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
@@ -818,6 +841,7 @@ class Scanner:
             names = self.of_word(word)[0]
             if names:
                 out |= names
+            out.update(name for name, _ in self._conditions.get(word, ()))  # whatever follows
         return out
 
 
@@ -853,7 +877,7 @@ class Windows:
         parts = patterns.split(_SPLIT, text[lo:spans[-1][1]])
         words = parts[1::2]
         offsets = list(accumulate(map(len, parts), initial=lo))[1:-1:2]  # where each word starts
-        held_by = self._held_by(words)
+        held_by, conditions = self._held_by(words)
         i = 0
         for bit, (a, b) in enumerate(spans):
             i = bisect.bisect_left(offsets, a, i)
@@ -868,6 +892,11 @@ class Windows:
                 names |= held
                 for name, k in where:
                     starts[name].append(p + k)
+            if conditions:
+                for k in compress(range(i, j), map(conditions.__contains__, words[i:j])):
+                    for name in self._if_followed(conditions[words[k]], words, offsets, k):
+                        names.add(name)
+                        starts[name].append(offsets[k])
             flag = 1 << bit
             for name in names:
                 masks[name] = masks.get(name, 0) | flag
@@ -877,28 +906,53 @@ class Windows:
             masks[name] = everything
         self._starts = starts
 
-    def _held_by(self, words: list[str]) -> list[tuple[frozenset[str], tuple[tuple[str, int], ...]]]:
-        """What each word holds, from the scanner's memory (which learns the new words first)."""
+    def _held_by(self, words: list[str]) -> tuple[list[tuple[frozenset[str], tuple[tuple[str, int], ...]]],
+                                                  dict[str, tuple[tuple[str, tuple[str, ...]], ...]]]:
+        """What each word holds, from the scanner's memory (which learns the new words first), and
+        the conditions of the words that hold an anchor only if the right word follows."""
         scanner = self.scanner
         memo = scanner._memo
         held_by = list(map(memo.get, words))  # None: not read yet
         if None in held_by:
             generation = scanner.generation
             scanner.learn(list(dict.fromkeys(compress(words, map(is_, held_by, repeat(None))))))
-            # the memory may have been cleared meanwhile: then ask for each word again
-            held_by = list(map(memo.__getitem__ if scanner.generation == generation else scanner.of_word, words))
-        return held_by
+            if scanner.generation != generation:  # the memory was cleared meanwhile: ask for each word
+                held_by, conditions = [], {}
+                for word in words:
+                    held_by.append(scanner.of_word(word))
+                    if word in scanner._conditions:  # read now: the next word's learning may clear it
+                        conditions[word] = scanner._conditions[word]
+                return held_by, conditions
+            held_by = list(map(memo.__getitem__, words))
+        return held_by, scanner._conditions
+
+    def _if_followed(self, conditions: tuple[tuple[str, tuple[str, ...]], ...], words: list[str],
+                     offsets: list[int], k: int) -> list[str]:
+        """The anchors word k holds as the first word of an entry of several: those whose second
+        word comes next, after white space or hyphens. Past the last word, or beside a word that
+        is not ASCII (whose case folds this does not follow), every one of them."""
+        if k + 1 == len(words) or not words[k + 1].isascii():
+            return [name for name, _ in conditions]
+        if not _ENTRY_GAP.fullmatch(self.text, offsets[k] + len(words[k]), offsets[k + 1]):
+            return []
+        following = words[k + 1].lower()
+        return [name for name, then in conditions if following.startswith(then)]
 
     def _read_apart(self, bit: int, a: int, b: int, starts: defaultdict[str, list[int]]) -> None:
-        """The anchors of one paragraph, split on its own."""
+        """The anchors of one paragraph, split on its own (its first words, the anchors of every
+        entry they may start)."""
         parts = patterns.split(_SPLIT, self.text[a:b])
         words = parts[1::2]
         offsets = list(accumulate(map(len, parts), initial=a))[1::2]
         names: set[str] = set()
-        for (held, where), p in zip(self._held_by(words), offsets):
+        held_by, conditions = self._held_by(words)
+        for word, (held, where), p in zip(words, held_by, offsets):
             names |= held
             for name, k in where:
                 starts[name].append(p + k)
+            for name, _ in conditions.get(word, ()):
+                names.add(name)
+                starts[name].append(p)
         for name in names:
             self._masks[name] = self._masks.get(name, 0) | 1 << bit
 
