@@ -663,6 +663,7 @@ _SECOND_WORD = patterns.compile(r" (\w+)")  # after an entry's first word: a spa
 _ENTRY_GAP = patterns.compile(r"[\s\-]+")  # what lies between two words of one entry (lexicon._SEP)
 _UPPER = patterns.compile(r"\p{Lu}")
 _NOTHING: tuple[frozenset[str], tuple[tuple[str, int], ...]] = (frozenset(), ())  # what most words hold
+Condition = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
 
 
@@ -695,8 +696,9 @@ class Scanner:
     _stems: frozenset[str] | None = None  # made on first use, like _words
     _marks: Any = None  # made on first use, like _words
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
-    # the words of _memo that hold an anchor only if the right word follows: anchor, second words
-    _conditions: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict, repr=False)
+    # the words of _memo that hold an anchor only if the right word follows: every second word
+    # (to rule most out at once), and each anchor with its own
+    _conditions: dict[str, Condition] = field(default_factory=dict, repr=False)
     generation: int = 0  # how many times the memory was cleared: a Windows being read then asks for each word
 
     @classmethod
@@ -816,8 +818,9 @@ class Scanner:
                 memo.clear()
                 conditions.clear()
                 self.generation += 1
-            if seconds.keys() - names:
-                conditions[word] = tuple((a, tuple(sorted(then))) for a, then in sorted(seconds.items()) if a not in names)
+            if seconds.keys() - names:  # every second word, and each anchor's own
+                each = tuple((a, tuple(sorted(then))) for a, then in sorted(seconds.items()) if a not in names)
+                conditions[word] = (tuple(sorted({t for _, then in each for t in then})), each)
             if names or starts:
                 starts.extend((name, 0) for name in names)
                 found = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
@@ -841,7 +844,8 @@ class Scanner:
             names = self.of_word(word)[0]
             if names:
                 out |= names
-            out.update(name for name, _ in self._conditions.get(word, ()))  # whatever follows
+            if word in self._conditions:  # whatever follows
+                out.update(name for name, _ in self._conditions[word][1])
         return out
 
 
@@ -878,6 +882,7 @@ class Windows:
         words = parts[1::2]
         offsets = list(accumulate(map(len, parts), initial=lo))[1:-1:2]  # where each word starts
         held_by, conditions = self._held_by(words)
+        last = len(words)
         i = 0
         for bit, (a, b) in enumerate(spans):
             i = bisect.bisect_left(offsets, a, i)
@@ -894,7 +899,19 @@ class Windows:
                     starts[name].append(p + k)
             if conditions:
                 for k in compress(range(i, j), map(conditions.__contains__, words[i:j])):
-                    for name in self._if_followed(conditions[words[k]], words, offsets, k):
+                    either, each = conditions[words[k]]
+                    if k + 1 < last:
+                        following = words[k + 1]
+                        if following.isascii():
+                            following = following.lower()
+                            if not following.startswith(either):  # the common case: no entry goes on
+                                continue
+                            gap = offsets[k] + len(words[k])
+                            if not (offsets[k + 1] == gap + 1 and text[gap] == " ") and \
+                                    not _ENTRY_GAP.fullmatch(text, gap, offsets[k + 1]):
+                                continue
+                            each = tuple((name, then) for name, then in each if following.startswith(then))
+                    for name, _ in each:  # past the last word, or before one not ASCII: every entry
                         names.add(name)
                         starts[name].append(offsets[k])
             flag = 1 << bit
@@ -907,7 +924,7 @@ class Windows:
         self._starts = starts
 
     def _held_by(self, words: list[str]) -> tuple[list[tuple[frozenset[str], tuple[tuple[str, int], ...]]],
-                                                  dict[str, tuple[tuple[str, tuple[str, ...]], ...]]]:
+                                                  dict[str, Condition]]:
         """What each word holds, from the scanner's memory (which learns the new words first), and
         the conditions of the words that hold an anchor only if the right word follows."""
         scanner = self.scanner
@@ -926,18 +943,6 @@ class Windows:
             held_by = list(map(memo.__getitem__, words))
         return held_by, scanner._conditions
 
-    def _if_followed(self, conditions: tuple[tuple[str, tuple[str, ...]], ...], words: list[str],
-                     offsets: list[int], k: int) -> list[str]:
-        """The anchors word k holds as the first word of an entry of several: those whose second
-        word comes next, after white space or hyphens. Past the last word, or beside a word that
-        is not ASCII (whose case folds this does not follow), every one of them."""
-        if k + 1 == len(words) or not words[k + 1].isascii():
-            return [name for name, _ in conditions]
-        if not _ENTRY_GAP.fullmatch(self.text, offsets[k] + len(words[k]), offsets[k + 1]):
-            return []
-        following = words[k + 1].lower()
-        return [name for name, then in conditions if following.startswith(then)]
-
     def _read_apart(self, bit: int, a: int, b: int, starts: defaultdict[str, list[int]]) -> None:
         """The anchors of one paragraph, split on its own (its first words, the anchors of every
         entry they may start)."""
@@ -950,7 +955,7 @@ class Windows:
             names |= held
             for name, k in where:
                 starts[name].append(p + k)
-            for name, _ in conditions.get(word, ()):
+            for name, _ in conditions[word][1] if word in conditions else ():
                 names.add(name)
                 starts[name].append(p)
         for name in names:
