@@ -202,6 +202,15 @@ def _optional(r: Reading) -> Reading:
     return Reading((), r.first, True, r.single, r.leads)
 
 
+def _repeated(r: Reading) -> Reading:
+    r"""r that may match more than once: what follows its open leads may be r again ("the" in
+    (?:the\s+){1,2}X is followed by "the" or X)."""
+    if r.first is None or not any(o for _, _, o in r.leads):
+        return r
+    leads = tuple((a, None if c is None else c | r.first, o) if o else (a, c, o) for a, c, o in r.leads)
+    return Reading(r.cnf, r.first, r.nullable, r.single, leads)
+
+
 def _whole(r: Reading, kind: str) -> Reading:
     """r followed by what no word character (kind WHOLE) or no letter (LETTERS) matches: its
     single anchors are whole words, which far fewer words hold ("the", not "there"; "Iran", not
@@ -231,6 +240,7 @@ class _Parser:
         self.multiline = multiline  # ^ is the start of any line, a first anchor
         self.word_start = False  # the next sequence begins right after \b
         self.near = False  # read what positive look-arounds require too
+        self.repeats = False  # the last quantifier read allows more than one
 
     def alternation(self) -> Reading:
         word_start = self.word_start
@@ -276,6 +286,8 @@ class _Parser:
                 kind = _word_end(self.p, self.i, self.macros)
                 if kind:
                     atom = _whole(atom, kind)
+            if self.repeats:
+                atom = _repeated(atom)
             items.append(_optional(atom) if optional else atom)
             spaces.append(_SPACE_ATOM.fullmatch(self.p, at, quantified) is not None
                           and _AT_LEAST_ONCE.fullmatch(self.p, quantified, self.i) is not None)
@@ -298,19 +310,25 @@ class _Parser:
         return _sequence(items, spaces)
 
     def quantifier(self) -> bool | None:
-        """None without a quantifier; else whether it allows zero repeats."""
+        """None without a quantifier; else whether it allows zero repeats (and in self.repeats,
+        whether it allows more than one)."""
         p, i = self.p, self.i
+        self.repeats = False
         if i >= len(p):
             return None
         if p[i] in "?*":
             optional, i = True, i + 1
+            self.repeats = p[i - 1] == "*"
         elif p[i] == "+":
             optional, i = False, i + 1
+            self.repeats = True
         elif p[i] == "{":
             m = _QUANTIFIER.match(p, i)
             if not m:
                 return None
             optional = not m.group(1) or int(m.group(1)) == 0
+            most = m.group(2) if "," in m.group() else m.group(1)
+            self.repeats = not most or int(most) > 1
             i = m.end()
         else:
             return None

@@ -162,6 +162,27 @@ def test_a_leading_word_that_may_be_followed_otherwise_is_no_lead(pattern: str) 
     assert leads_of(pattern) == {}
 
 
+@pytest.mark.parametrize("pattern", [r"\b(?:the\s+){1,2}{city}", r"\b(?:the\s+)+{city}", r"\b(?:the\s+)*{city}"])
+def test_a_leading_word_whose_group_repeats_may_be_followed_by_itself(pattern: str) -> None:
+    assert leads_of(pattern) == {"token:the": frozenset({"token:the", "lexicon:city"})}
+
+
+def test_a_rule_whose_leading_word_repeats_finds_what_a_full_scan_finds(tmp_path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "places.yaml").write_text(
+        "rules:\n  - id: test.the-the\n    stage: entities\n    emit: place\n"
+        "    pattern: '\\b(?:the\\s+){1,2}(?P<name>Hague)\\b'\n", encoding="utf-8")
+    rules = packs.build([pack], None)
+    rule = rules.rule("test.the-the")
+    art = article.from_text("date 2024-01-02\n\nThey met in the the Hague today.\n", "x", {})
+    run = engine.Run()
+    run.prepare(rules, art.text, art.paragraphs)
+    anchored = scan(run, rule, art, None, art.body_start, len(art.text))
+    assert anchored == scan(engine.Run(), rule, art, None, art.body_start, len(art.text))
+    assert [art.text[s:e] for s, e, _ in anchored] == ["the the Hague"]
+
+
 def test_a_lead_word_starts_only_where_white_space_and_a_follower_come_next() -> None:
     text = "the Paris talks; the talks; THE  Paris; the\nParis; theParis"
     w = Windows(text, [(0, len(text))], scanner("token:the", "lexicon:city~w"))
