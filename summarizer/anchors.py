@@ -41,6 +41,7 @@ Clause = frozenset  # of anchors: a match contains at least one of them
 CNF = tuple  # of clauses, all required
 
 LEXICON, WORD, START, DIGIT, UPPER = "lexicon:", "word:", "start:", "digit", "upper"
+DIGIT_START = "digit-start"  # as a first anchor only: a digit that no digit comes just before
 TOKEN = "token:"  # a literal that is a whole word: right after \b, and before what only a non-word character matches
 LINE = "line"  # the start of a line: (?m)^
 MARK = "mark:"  # a punctuation mark written literally, as a first anchor only: "mark:,"
@@ -239,17 +240,18 @@ class _Parser:
         self.ignorecase = ignorecase
         self.multiline = multiline  # ^ is the start of any line, a first anchor
         self.word_start = False  # the next sequence begins right after \b
+        self.digit_start = False  # ... or after a look-behind that no digit matches just before
         self.near = False  # read what positive look-arounds require too
         self.repeats = False  # the last quantifier read allows more than one
 
     def alternation(self) -> Reading:
-        word_start = self.word_start
+        word_start, digit_start = self.word_start, self.digit_start
         branches = [self.sequence()]
         while self.i < len(self.p) and self.p[self.i] == "|":
             self.i += 1
-            self.word_start = word_start
+            self.word_start, self.digit_start = word_start, digit_start
             branches.append(self.sequence())
-        self.word_start = False
+        self.word_start = self.digit_start = False
         return _either(branches)
 
     def sequence(self) -> Reading:
@@ -257,6 +259,7 @@ class _Parser:
         spaces: list[bool] = []  # item i is white space that must match
         letters = ""  # a run of literal letters: "minister" in "(?:Prime\\s+)?Minister"
         word_start, self.word_start = self.word_start, False
+        digit_start, self.digit_start = self.digit_start, False
         while self.i < len(self.p) and self.p[self.i] not in "|)":
             c = self.p[self.i]
             if c.isalpha():
@@ -271,13 +274,13 @@ class _Parser:
                     letters = ""
                 items.append(_optional(_UNKNOWN) if optional else _UNKNOWN)
                 spaces.append(False)
-                word_start = False
+                word_start = digit_start = False
                 continue
             if letters:
                 items.append(_word(letters, word_start, bool(_NON_WORD_NEXT.match(self.p, self.i))))
                 spaces.append(False)
-                letters, word_start = "", False
-            self.word_start = word_start
+                letters, word_start, digit_start = "", False, False
+            self.word_start, self.digit_start = word_start, digit_start
             at = self.i
             atom = self.atom()
             quantified = self.i
@@ -291,7 +294,7 @@ class _Parser:
             items.append(_optional(atom) if optional else atom)
             spaces.append(_SPACE_ATOM.fullmatch(self.p, at, quantified) is not None
                           and _AT_LEAST_ONCE.fullmatch(self.p, quantified, self.i) is not None)
-            self.word_start = False
+            self.word_start = self.digit_start = False
             # after \b, (?<!\w) or (?<=...\s), a word character starts a word; an assertion
             # between them and the word changes nothing
             zero_width = atom.nullable and atom.first == frozenset()
@@ -301,9 +304,13 @@ class _Parser:
             ends_non_word = (_NON_WORD_RUN.fullmatch(written) is not None or (
                 written.startswith("(?:") and _group_end(written, 0) == len(written)
                 and _ends_non_word(written[3:-1])))
+            # a digit starts a run where no digit may come before it; past what may match nothing,
+            # as far as first anchors go (a digit after it is first only when it matched nothing)
+            digit_start = (digit_start and (atom.nullable or bool(optional))) or _after_non_digit(written, self.macros)
             word_start = (self.p.startswith("\\b", at) and self.i == at + 2) or _after_non_word(
                 written, self.macros) or (word_start and zero_width) or (ends_non_word and (
                     word_start or _AT_LEAST_ONCE.fullmatch(self.p, quantified, self.i) is not None))
+            digit_start = digit_start or word_start
         if letters:
             items.append(_word(letters, word_start))
             spaces.append(False)
@@ -346,19 +353,19 @@ class _Parser:
             start = self.i
             self.char_class()
             if _DIGIT_CLASS.fullmatch(p, start, self.i):
-                return _digit()
+                return _digit(self.digit_start)
             marks = _MARK_CLASS.fullmatch(p, start, self.i)
             if marks:
                 return _marks(marks.group(1).replace("\\", ""))
             return self._upper() if _UPPER_CLASS.fullmatch(p, start, self.i) else _UNKNOWN
         if c.isdigit():
             self.i += 1
-            return _digit()
+            return _digit(self.digit_start)
         if c == "\\":
             self.i += 2
             e = p[self.i - 1]
             if e == "d":
-                return _digit()
+                return _digit(self.digit_start)
             if e in "bBAZ":
                 return _ZERO_WIDTH
             if e.isdigit():  # an octal escape or a back-reference: its digits are not literal
@@ -401,6 +408,7 @@ class _Parser:
                              self.multiline)
             parser.near = self.near
             parser.word_start = self.word_start  # \b{macro}: the macro's first letters start a word
+            parser.digit_start = self.digit_start
             return parser.whole()
         if name in self.lexicons and len(self.lexicons[name]):
             anchor = frozenset([LEXICON + name + (ANY_CASE if self.ignorecase else "")])
@@ -610,9 +618,26 @@ def _marks(chars: str) -> Reading:
     return Reading((), anchor, False)
 
 
-def _digit() -> Reading:
+def _digit(run_start: bool = False) -> Reading:
+    """A digit: a clause; as a first anchor, one that starts a run of digits when no digit may
+    come just before it (most numbers are several digits, each of them a digit anchor)."""
     anchor = frozenset([DIGIT])
-    return Reading((anchor,), anchor, False)
+    return Reading((anchor,), frozenset([DIGIT_START]) if run_start else anchor, False)
+
+
+# a character class (or a class escape) that every digit matches
+_ALL_DIGITS = patterns.compile(r"\\[dw]|\[(?!\^)(?:\\.|[^\]\\])*(?:\\[dw]|0-9)(?:\\.|[^\]\\])*\]")
+
+
+def _after_non_digit(item: str, macros: dict[str, str], depth: int = 0) -> bool:
+    r"""Whether a look-behind (or a macro that is one) says no digit comes just before: one of
+    its alternatives is a single class that every digit matches, (?<![\p{L}\d.,])."""
+    m = _REFERENCE.fullmatch(item)
+    if m and m.group(1) in macros and depth < 20:
+        return _after_non_digit(macros[m.group(1)], macros, depth + 1)
+    if not item.startswith("(?<!") or _group_end(item, 0) != len(item):
+        return False
+    return any(_ALL_DIGITS.fullmatch(a) for a in _alternatives(item[4:-1]) or ())
 
 
 _GLOBAL_FLAGS = patterns.compile(r"\(\?([a-zA-Z]+)\)")
@@ -675,6 +700,7 @@ def near(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: 
 _TOKEN = patterns.compile(r"\w+")
 _SPLIT = patterns.compile(r"(\w+)")  # gap, word, gap, word, ..., gap
 _DIGIT = patterns.compile(r"\d")
+_DIGIT_START = patterns.compile(r"(?<!\d)\d")  # in the words joined by newlines: no digit before it in its word
 _NEWLINE = patterns.compile(r"\n")
 _WORD_SPACE = patterns.compile(r"\w+\s+")
 _SECOND_WORD = patterns.compile(r" (\w+)")  # after an entry's first word: a space and its second word
@@ -705,6 +731,7 @@ class Scanner:
     lines: bool = False
     marks: str = ""  # the punctuation marks some rule starts with
     letters: dict[str, frozenset[str]] = field(default_factory=dict)  # one-word entries a non-letter follows
+    digit_starts: bool = False  # digits that no digit comes just before (DIGIT_START)
     # the first word of an entry of words and spaces ("a dozen", "The Hague") -> anchor -> the
     # entry's second words, in lower case: the first word holds the anchor only where one of them
     # comes next ("a" is no number, "The" no city, on their own)
@@ -757,7 +784,7 @@ class Scanner:
         return cls({k: frozenset(v) for k, v in exact.items()}, {k: frozenset(v) for k, v in prefix.items()},
                    frozenset(everywhere), words, DIGIT in anchors, UPPER in anchors, LINE in anchors,
                    "".join(sorted(a[len(MARK):] for a in anchors if a.startswith(MARK))),
-                   letters={k: frozenset(v) for k, v in letters.items()},
+                   letters={k: frozenset(v) for k, v in letters.items()}, digit_starts=DIGIT_START in anchors,
                    followed={k: {a: tuple(sorted(v)) for a, v in sorted(by.items())} for k, by in followed.items()})
 
     def __getstate__(self) -> dict[str, Any]:
@@ -796,7 +823,8 @@ class Scanner:
                 i = bisect.bisect_right(begins, at) - 1
                 hits[i].extend((WORD + hit[:n], at - begins[i]) for n in range(1, len(hit) + 1) if hit[:n] in word_set)
         joined = "\n".join(words)
-        for kind, pattern in ((DIGIT, _DIGIT if self.digits else None), (UPPER, _UPPER if self.upper else None)):
+        for kind, pattern in ((DIGIT, _DIGIT if self.digits else None), (UPPER, _UPPER if self.upper else None),
+                              (DIGIT_START, _DIGIT_START if self.digit_starts else None)):
             if pattern is not None:
                 for m in patterns.finditer(pattern, joined):
                     at = m.start()

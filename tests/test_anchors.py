@@ -235,6 +235,25 @@ def test_a_digit_is_the_digit_anchor(pattern: str) -> None:
     assert anchors_of(pattern) == cnf({"digit"})
 
 
+@pytest.mark.parametrize("pattern", [r"(?<![\p{L}\d.,])\d+%", r"\b\d{4}", r"(?<!\w)(?:the\s+)?\d+", r"(?<=\s)\d",
+                                     r"(?<![\w/])[0-3]?\d/\d", r"(?<!\d)(?:early\s+)?(?:19|20)\d\d"])
+def test_a_digit_no_digit_may_come_before_opens_a_run(pattern: str) -> None:
+    assert "digit-start" in first_of(pattern) and "digit" not in first_of(pattern)
+    assert anchors_of(pattern)[0] == frozenset({"digit"})  # the clause is any digit
+
+
+@pytest.mark.parametrize("pattern", [r"\d+", r"(?<![.,])\d+", r"(?<=\d)\d", r"(?<![a-z])\d"])
+def test_a_digit_that_may_follow_a_digit_is_any_digit(pattern: str) -> None:
+    assert first_of(pattern) == frozenset({"digit"})
+
+
+def test_digit_starts_are_the_digits_no_digit_comes_before() -> None:
+    s = scanner("digit-start", "digit")
+    assert s.of_word("2024") == (frozenset({"digit", "digit-start"}), (("digit", 0), ("digit", 1), ("digit", 2),
+                                                                          ("digit", 3), ("digit-start", 0)))
+    assert s.of_word("A380s")[1] == (("digit", 1), ("digit", 2), ("digit", 3), ("digit-start", 1))
+
+
 def test_a_character_class_that_is_not_only_digits_is_no_anchor() -> None:
     assert anchors_of(r"[0-9a-f]") == ()
     assert anchors_of(r"[^0-9]") == ()
