@@ -582,10 +582,20 @@ def _alternatives(body: str) -> list[str] | None:
 def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0) -> str | None:
     """WHOLE if what the pattern requires at p[i] is never a word character, LETTERS if it is never
     a letter, else None. Look-aheads are read (one that rules out a word character or a letter in
-    one of its alternatives tells; others are stepped over) and so is the start of a macro."""
+    one of its alternatives tells; others are stepped over), and so are the start of a macro or a
+    group (every alternative of it), what follows a part that may match nothing, and what follows
+    the group that p[i] ends."""
     while i < len(p) and depth <= 20:
-        if _NON_WORD_NEXT.match(p, i) or p[i] == "$" or p.startswith("\\Z", i):
+        if _NON_WORD_NEXT.match(p, i) or p[i] == "$" or p.startswith(("\\Z", "\\n", "\\t", "\\r"), i):
             return WHOLE
+        nullable = _NON_WORD_NULLABLE.match(p, i)
+        if nullable:  # a run of non-word characters that may be absent: so must what follows be
+            return _weakest(WHOLE, _word_end(p, nullable.end(), macros, depth + 1))
+        if p[i] in "|)":  # the end of an alternative, or of a group: what follows the group
+            i = p.index(")", i) + 1 if p[i] == ")" else _enclosing_end(p, i)
+            if i < 0 or (i < len(p) and p[i] in "?*+{"):  # the pattern's end, or a group that repeats
+                return None
+            continue
         if p.startswith(("(?!", "(?="), i):
             end = _group_end(p, i)
             if end < 0:
@@ -596,13 +606,91 @@ def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0) -> str | N
                         return WHOLE
                     if _NO_LETTER_CLASS.fullmatch(alternative):
                         return LETTERS
+            else:  # what a look-ahead requires there tells, when each of its alternatives does
+                kind: str | None = WHOLE
+                for alternative in _split_alternatives(p[i + 3:end - 1]):
+                    kind = _weakest(kind, _word_end(alternative, 0, macros, depth + 1))
+                if kind is not None:
+                    return kind
             i = end  # a look-ahead takes no characters: what follows it comes next as well
             continue
+        if p.startswith(("(?:", "(?P<"), i):
+            end = _group_end(p, i)
+            if end < 0:
+                return None
+            body = p[p.index(">", i) + 1 if p.startswith("(?P<", i) else i + 3:end - 1]
+            kind = WHOLE
+            for alternative in _split_alternatives(body):
+                kind = _weakest(kind, _word_end(alternative, 0, macros, depth + 1))
+            quantified = _QUANTIFIER_AT.match(p, end)
+            if quantified and quantified.group("optional"):  # it may be absent: what follows counts too
+                kind = _weakest(kind, _word_end(p, quantified.end(), macros, depth + 1))
+            return kind
         m = _REFERENCE.match(p, i)
         if m and m.group(1) in macros:
             return _word_end(macros[m.group(1)], 0, macros, depth + 1)
         return None
     return None
+
+
+# a non-word character class (or escape) that may match nothing: [^\S\n]*, \s?
+_NON_WORD_NULLABLE = patterns.compile(
+    r"(?:\\[sW]|\[\^\\S(?:\\.|[^\]\\])*\]|\[-?(?:\\s|\\[^\w\s]|[^\w\s\\\]\[\-^])+-?\])(?:[?*]|\{0?,\d*\})[?+]?")
+_QUANTIFIER_AT = patterns.compile(r"(?P<optional>[?*]|\{0?,\d*\}|\{0\})?(?:[+?*]|\{\d*(?:,\d*)?\})?[?+]?")
+
+
+def _weakest(a: str | None, b: str | None) -> str | None:
+    if a is None or b is None:
+        return None
+    return LETTERS if LETTERS in (a, b) else WHOLE
+
+
+def _split_alternatives(body: str) -> list[str]:
+    """The top-level alternatives of a group's body, groups inside kept whole."""
+    out, start, j = [], 0, 0
+    while j < len(body):
+        c = body[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            end = _class_end(body, j)
+            j = end if end > 0 else len(body)
+            continue
+        if c == "(":
+            end = _group_end(body, j)
+            j = end if end > 0 else len(body)
+            continue
+        if c == "|":
+            out.append(body[start:j])
+            start = j + 1
+        j += 1
+    out.append(body[start:])
+    return out
+
+
+def _enclosing_end(p: str, i: int) -> int:
+    """Just after the parenthesis that closes the group p[i] is in; -1 at the pattern's top level."""
+    j = i
+    while j < len(p):
+        c = p[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = _class_end(p, j)
+            if j < 0:
+                return -1
+            continue
+        if c == "(":
+            j = _group_end(p, j)
+            if j < 0:
+                return -1
+            continue
+        if c == ")":
+            return j + 1
+        j += 1
+    return -1
 
 
 # marks that most paragraphs lack, so that a rule requiring one is read only where one stands (a

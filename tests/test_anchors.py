@@ -77,7 +77,7 @@ def test_a_clause_implied_by_a_narrower_one_is_dropped() -> None:
 
 
 def test_lookahead_content_is_not_an_anchor() -> None:
-    assert anchors_of(r"{city}(?=\s+said)") == cnf({"lexicon:city"})
+    assert anchors_of(r"{city}(?=\s+said)") == cnf({"lexicon:city~w"})  # white space must follow the city
     assert anchors_of(r"{city}(?!\s+said)") == cnf({"lexicon:city"})
 
 
@@ -127,6 +127,18 @@ def test_a_lexicon_followed_by_no_letter_is_a_whole_letters_anchor() -> None:
 @pytest.mark.parametrize("pattern", [r"{city}\w*\s", r"{city}s?\s", r"(?:{city})+\s", r"{city}(?![^\w])", r"{city}(?=\s|a)"])
 def test_a_lexicon_that_a_word_character_may_follow_keeps_its_plain_anchor(pattern: str) -> None:
     assert first_of(pattern) == frozenset({"lexicon:city"})
+
+
+@pytest.mark.parametrize("pattern", [r"{city}(?:\s+{title})?(?:,|\s+of)", r"(?P<c>{city})(?=\s)",
+                                     r"(?:{city}|{title})[^\S\n]*\n", r"{city}(?:[^\S\n]+|[^\S\n]*\n(?![^\S\n]*\n))"])
+def test_a_lexicon_followed_by_groups_that_open_with_no_word_character_is_a_whole_word_anchor(pattern: str) -> None:
+    assert "lexicon:city~w" in first_of(pattern)
+
+
+@pytest.mark.parametrize("pattern", [r"{city}(?:\s+{title})?s", r"(?:{city})+\s", r"(?P<c>{city})", r"{city}(?:a|\s)",
+                                     r"{city}(?=\s|s)", r"{city}[^\S\n]*s"])
+def test_a_lexicon_that_a_group_or_what_follows_may_continue_is_no_whole_word(pattern: str) -> None:
+    assert "lexicon:city" in first_of(pattern)
 
 
 def test_only_the_branch_followed_by_no_word_character_gets_a_whole_word_anchor() -> None:
