@@ -237,6 +237,8 @@ class _Parser:
                  ignorecase: bool, multiline: bool = False) -> None:
         self.p, self.i = pattern, 0
         self.macros, self.lexicons, self.depth = macros, lexicons, depth
+        # where the pattern goes on after this macro's end, for each macro it is in (None: unknown)
+        self.outer: Outer = ()
         self.ignorecase = ignorecase
         self.multiline = multiline  # ^ is the start of any line, a first anchor
         self.word_start = False  # the next sequence begins right after \b
@@ -286,7 +288,7 @@ class _Parser:
             quantified = self.i
             optional = self.quantifier()
             if atom.single and _ONCE.fullmatch(self.p, quantified, self.i):
-                kind = _word_end(self.p, self.i, self.macros)
+                kind = _word_end(self.p, self.i, self.macros, outer=self.outer)
                 if kind:
                     atom = _whole(atom, kind)
             if self.repeats:
@@ -407,6 +409,7 @@ class _Parser:
             parser = _Parser(self.macros[name], self.macros, self.lexicons, self.depth + 1, self.ignorecase,
                              self.multiline)
             parser.near = self.near
+            parser.outer = self.outer + (self._after_reference(),)
             parser.word_start = self.word_start  # \b{macro}: the macro's first letters start a word
             parser.digit_start = self.digit_start
             return parser.whole()
@@ -414,6 +417,15 @@ class _Parser:
             anchor = frozenset([LEXICON + name + (ANY_CASE if self.ignorecase else "")])
             return Reading((anchor,), anchor, False, anchor)
         return _UNKNOWN
+
+    def _after_reference(self) -> tuple[str, int] | None:
+        """Where the pattern goes on after the macro just referred to: past a quantifier that lets it
+        be absent; unknown when it may repeat (it may be followed by itself)."""
+        q = _QUANTIFIER_AT.match(self.p, self.i)
+        written = q.group()
+        if not written:
+            return self.p, self.i
+        return (self.p, q.end()) if written in ("?", "??", "?+") else None
 
     def char_class(self) -> None:
         end = _class_end(self.p, self.i)
@@ -579,18 +591,26 @@ def _alternatives(body: str) -> list[str] | None:
     return out
 
 
-def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0) -> str | None:
+Outer = tuple  # of (pattern, index) or None: where the patterns that refer to a macro go on after it
+
+
+def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0, outer: Outer = ()) -> str | None:
     """WHOLE if what the pattern requires at p[i] is never a word character, LETTERS if it is never
     a letter, else None. Look-aheads are read (one that rules out a word character or a letter in
     one of its alternatives tells; others are stepped over), and so are the start of a macro or a
     group (every alternative of it), what follows a part that may match nothing, and what follows
-    the group that p[i] ends."""
-    while i < len(p) and depth <= 20:
+    the group that p[i] ends (and, past a macro's end, the pattern that refers to it: `outer`)."""
+    while depth <= 20:
+        if i >= len(p):  # the end of a macro: the pattern that refers to it goes on
+            if not outer or outer[-1] is None:
+                return None
+            (p, i), outer = outer[-1], outer[:-1]
+            continue
         if _NON_WORD_NEXT.match(p, i) or p[i] == "$" or p.startswith(("\\Z", "\\n", "\\t", "\\r"), i):
             return WHOLE
         nullable = _NON_WORD_NULLABLE.match(p, i)
         if nullable:  # a run of non-word characters that may be absent: so must what follows be
-            return _weakest(WHOLE, _word_end(p, nullable.end(), macros, depth + 1))
+            return _weakest(WHOLE, _word_end(p, nullable.end(), macros, depth + 1, outer))
         if p[i] in "|)":  # the end of an alternative, or of a group: what follows the group
             i = p.index(")", i) + 1 if p[i] == ")" else _enclosing_end(p, i)
             if i < 0 or (i < len(p) and p[i] in "?*+{"):  # the pattern's end, or a group that repeats
@@ -624,18 +644,25 @@ def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0) -> str | N
                 kind = _weakest(kind, _word_end(alternative, 0, macros, depth + 1))
             quantified = _QUANTIFIER_AT.match(p, end)
             if quantified and quantified.group("optional"):  # it may be absent: what follows counts too
-                kind = _weakest(kind, _word_end(p, quantified.end(), macros, depth + 1))
+                kind = _weakest(kind, _word_end(p, quantified.end(), macros, depth + 1, outer))
             return kind
         m = _REFERENCE.match(p, i)
         if m and m.group(1) in macros:
-            return _word_end(macros[m.group(1)], 0, macros, depth + 1)
+            after = _QUANTIFIER_AT.match(p, m.end())
+            if after.group() and after.group() not in ("?", "??", "?+"):  # it may repeat
+                return _word_end(macros[m.group(1)], 0, macros, depth + 1)
+            go_on = outer + ((p, after.end()),)
+            if after.group():  # it may be absent: what follows it counts too
+                return _weakest(_word_end(macros[m.group(1)], 0, macros, depth + 1, go_on),
+                                _word_end(p, after.end(), macros, depth + 1, outer))
+            return _word_end(macros[m.group(1)], 0, macros, depth + 1, go_on)
         return None
     return None
 
 
 # a non-word character class (or escape) that may match nothing: [^\S\n]*, \s?
 _NON_WORD_NULLABLE = patterns.compile(
-    r"(?:\\[sW]|\[\^\\S(?:\\.|[^\]\\])*\]|\[-?(?:\\s|\\[^\w\s]|[^\w\s\\\]\[\-^])+-?\])(?:[?*]|\{0?,\d*\})[?+]?")
+    r"(?:[^\w\\\[\]()|?*+{}^$.]|\\[sW]|\[\^\\S(?:\\.|[^\]\\])*\]|\[-?(?:\\s|\\[^\w\s]|[^\w\s\\\]\[\-^])+-?\])(?:[?*]|\{0?,\d*\})[?+]?")
 _QUANTIFIER_AT = patterns.compile(r"(?P<optional>[?*]|\{0?,\d*\}|\{0\})?(?:[+?*]|\{\d*(?:,\d*)?\})?[?+]?")
 
 

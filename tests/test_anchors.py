@@ -141,6 +141,14 @@ def test_a_lexicon_that_a_group_or_what_follows_may_continue_is_no_whole_word(pa
     assert "lexicon:city" in first_of(pattern)
 
 
+def test_a_lexicon_at_the_end_of_a_macro_is_read_with_what_follows_the_macro() -> None:
+    macros = {"role": r"(?:(?i:{title})|{city})(?:\s+of\s+\w+)?"}
+    assert first_of(r"\b{role},?\s+\p{Lu}", macros) == frozenset({"lexicon:title~i~w", "lexicon:city~w"})
+    assert first_of(r"\b{role}?\s", macros) is None  # the role may be absent: no first anchor
+    assert first_of(r"\b{role}s", macros) == frozenset({"lexicon:title~i", "lexicon:city"})
+    assert first_of(r"\b{role}+\s", macros) == frozenset({"lexicon:title~i", "lexicon:city"})  # it may repeat
+
+
 def test_only_the_branch_followed_by_no_word_character_gets_a_whole_word_anchor() -> None:
     assert first_of(r"(?:{city}|{title}s)\s") == frozenset({"lexicon:city~w", "lexicon:title"})
 
