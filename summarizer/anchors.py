@@ -303,9 +303,10 @@ class _Parser:
             written = self.p[at:quantified]
             # white space or marks (\s+, (?:the\s+)?) end where a word may start: if they may be
             # absent, only when it was one before them
+            opening = _GROUP_OPENING.match(written)
             ends_non_word = (_NON_WORD_RUN.fullmatch(written) is not None or (
-                written.startswith("(?:") and _group_end(written, 0) == len(written)
-                and _ends_non_word(written[3:-1])))
+                opening is not None and opening.end() > 1 and _group_end(written, 0) == len(written)
+                and _ends_non_word(written[opening.end():-1])))
             # a digit starts a run where no digit may come before it; past what may match nothing,
             # as far as first anchors go (a digit after it is first only when it matched nothing)
             digit_start = (digit_start and (atom.nullable or bool(optional))) or _after_non_digit(written, self.macros)
@@ -541,9 +542,39 @@ def _after_non_word(item: str, macros: dict[str, str], depth: int = 0) -> bool:
     return _ends_non_word(body)
 
 
-def _ends_non_word(body: str) -> bool:
-    """Whether every match of `body` ends with a character no word holds: its last item, outside any
-    alternation still open there, is white space or marks that must match at least once."""
+def _ends_non_word(body: str, depth: int = 0) -> bool:
+    r"""Whether every match of `body` ends with a character no word holds: its last item, outside any
+    alternation still open there, is white space or marks that must match at least once, or a
+    group each alternative of which ends so ((?:-|\s+))."""
+    if _ends_with_non_word_run(body) or _ENDS_WITH_MARK.search(body):
+        return True
+    alternatives = _split_alternatives(body)
+    if len(alternatives) > 1:
+        return depth < 20 and all(_ends_non_word(a, depth + 1) for a in alternatives)
+    j = 0
+    while 0 <= j < len(body):  # the last item, when it is a group: each alternative of it
+        c = body[j]
+        if c == "\\":
+            j += 2
+        elif c == "[":
+            j = _class_end(body, j)
+        elif c == "(":
+            end = _group_end(body, j)
+            if end == len(body) and depth < 20:
+                inner = _GROUP_OPENING.match(body, j)
+                return inner is not None and _ends_non_word(body[inner.end():-1], depth + 1)
+            j = end
+        else:
+            j += 1
+    return False
+
+
+# a mark written literally (or escaped) that must match, last: "-", "\\." (not after a backslash)
+_ENDS_WITH_MARK = patterns.compile(r"(?<!\\)(?:\\\\)*(?:[^\w\s\\\[\]()|?*+{}^$.]|\\[^\w\s])\+?\Z")
+_GROUP_OPENING = patterns.compile(r"\((?:\?:|\?P<\w+>|\?[a-zA-Z]+:)?")  # not a look-around
+
+
+def _ends_with_non_word_run(body: str) -> bool:
     core = body.rstrip(")")
     last = _NON_WORD_RUN_AT_END.search(core)
     if last is None or (last.start() and core[last.start() - 1] == "\\"):  # not \\s, an escaped backslash

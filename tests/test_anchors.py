@@ -141,6 +141,11 @@ def test_a_lexicon_that_a_group_or_what_follows_may_continue_is_no_whole_word(pa
     assert "lexicon:city" in first_of(pattern)
 
 
+@pytest.mark.parametrize("before", [r"(?:(?P<m>early)(?:-|\s+))?", r"(?:early(?:,|\s))?", r"(?i:early\s|late-)?"])
+def test_a_word_after_a_group_whose_every_alternative_ends_with_no_word_character_starts_a_word(before: str) -> None:
+    assert "token:fiscal" in first_of(rf"(?<!\w){before}fiscal\s")
+
+
 def test_a_lexicon_at_the_end_of_a_macro_is_read_with_what_follows_the_macro() -> None:
     macros = {"role": r"(?:(?i:{title})|{city})(?:\s+of\s+\w+)?"}
     assert first_of(r"\b{role},?\s+\p{Lu}", macros) == frozenset({"lexicon:title~i~w", "lexicon:city~w"})
