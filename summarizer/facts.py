@@ -28,7 +28,7 @@ def _lead(analysis: "Analysis") -> str | None:
         sentence = " ".join(art.text[a:b].split())
         if dl and a <= dl["span"][0] < b:
             sentence = " ".join(art.text[dl["span"][1]:b].split())
-        if len(patterns.findall(_WORD, sentence)) >= 5:
+        if patterns.count(_WORD, sentence) >= 5:
             return sentence
     return None
 
@@ -51,7 +51,7 @@ def build(analysis: "Analysis") -> dict[str, Any]:
         "dateline": dateline,
         "language": str(art.metadata.get("language") or "en"),
         "region": analysis.region,
-        "wordCount": len(patterns.findall(_WORD, art.body)),
+        "wordCount": patterns.count(_WORD, art.body),
         "location": ({"text": ents.location["text"], "span": ents.location["span"]} if ents.location else None),
         "lead": _lead(analysis),
     }

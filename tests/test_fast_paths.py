@@ -11,7 +11,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer import engine, figures, packs
+from summarizer import engine, figures, packs, patterns
 from summarizer.model import SpanIndex
 from summarizer.temporal import DateFact, _Ctx, _TenseAt, tense_near
 
@@ -110,3 +110,9 @@ def test_a_start_listed_twice_is_tried_once_and_finds_what_one_listing_finds():
     found = engine._scan(engine.Run(), rule, text, [(0, len(text))], [0, 0, 3, 3, 4, 6, 6])
     assert [(m.start, m.end) for m in found] == [(0, 2), (3, 5), (6, 8)]
     assert rule.compiled.tried == [0, 3, 6]
+
+
+@pytest.mark.parametrize("text", ["", "one", "Don't stop-it now ’ -- x2", "a  b\n\nc", "’’ -- ''", "naïve café 42"])
+def test_a_count_of_matches_is_the_number_findall_finds(text: str) -> None:
+    word = patterns.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
+    assert patterns.count(word, text) == len(patterns.findall(word, text))
