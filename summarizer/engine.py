@@ -155,11 +155,13 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
         match = pattern.match
         watched = limit == _WATCHED  # then a plain call, without a tuple built for each
         for a, b in spans:
-            _renew(run)
             resume = a
             tried = between(starts, a, b)
             if w is not None and len(tried) > _BOUND_FROM:  # none starts after the last anchor of a clause
                 tried = tried[:bisect.bisect_right(tried, w.last_start(rule.anchors, a, b))]
+            if not tried:
+                continue
+            _renew(run)
             for p in tried:
                 if p < resume:  # inside the last match, or a start listed twice
                     continue
@@ -210,8 +212,8 @@ def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]
         found: list[int] = []
         watched = limit == _WATCHED
         for pos, endpos in windows:
-            _renew(run)
             if starts is None:
+                _renew(run)
                 if first_only:
                     m = trigger.search(text, pos, endpos, *limit)
                     if m:
@@ -219,8 +221,12 @@ def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]
                     continue
                 found.extend(m.start() for m in trigger.finditer(text, pos, endpos, False, *limit))
                 continue
+            tried = between(starts, pos, endpos)
+            if not tried:  # no regex runs here: the time limit needs no renewing
+                continue
+            _renew(run)
             resume = pos
-            for p in between(starts, pos, endpos):
+            for p in tried:
                 if p < resume:  # inside the last hit, or a start listed twice
                     continue
                 resume = p + 1
