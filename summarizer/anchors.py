@@ -503,7 +503,16 @@ def _class_end(p: str, i: int) -> int:
 
 def _group_end(p: str, i: int) -> int:
     """Where the group opening at p[i] ends (just after its closing parenthesis); -1 if it does not."""
-    depth, j = 0, i
+    return _depth_end(p, i, 0)
+
+
+def _enclosing_end(p: str, i: int) -> int:
+    """Just after the parenthesis that closes the group p[i] is in; -1 at the pattern's top level."""
+    return _depth_end(p, i, 1)
+
+
+def _depth_end(p: str, j: int, depth: int) -> int:
+    """Just after the parenthesis that brings the nesting from `depth` at p[j] to zero; -1 if none does."""
     while j < len(p):
         c = p[j]
         if c == "\\":
@@ -603,23 +612,7 @@ def _ends_with_non_word_run(body: str) -> bool:
 
 def _alternatives(body: str) -> list[str] | None:
     """The top-level alternatives of a group's body; None if it holds groups of its own."""
-    if "(" in body.replace("\\(", ""):
-        return None
-    out, start, j = [], 0, 0
-    while j < len(body):
-        if body[j] == "\\":
-            j += 2
-            continue
-        if body[j] == "[":
-            end = _class_end(body, j)
-            j = end if end > 0 else len(body)
-            continue
-        if body[j] == "|":
-            out.append(body[start:j])
-            start = j + 1
-        j += 1
-    out.append(body[start:j])
-    return out
+    return None if "(" in body.replace("\\(", "") else _split_alternatives(body)
 
 
 Outer = tuple  # of (pattern, index) or None: where the patterns that refer to a macro go on after it
@@ -725,30 +718,6 @@ def _split_alternatives(body: str) -> list[str]:
         j += 1
     out.append(body[start:])
     return out
-
-
-def _enclosing_end(p: str, i: int) -> int:
-    """Just after the parenthesis that closes the group p[i] is in; -1 at the pattern's top level."""
-    j = i
-    while j < len(p):
-        c = p[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            j = _class_end(p, j)
-            if j < 0:
-                return -1
-            continue
-        if c == "(":
-            j = _group_end(p, j)
-            if j < 0:
-                return -1
-            continue
-        if c == ")":
-            return j + 1
-        j += 1
-    return -1
 
 
 # marks that most paragraphs lack, so that a rule requiring one is read only where one stands (a

@@ -193,18 +193,10 @@ def test_a_leading_word_whose_group_repeats_may_be_followed_by_itself(pattern: s
 
 
 def test_a_rule_whose_leading_word_repeats_finds_what_a_full_scan_finds(tmp_path) -> None:
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    (pack / "places.yaml").write_text(
-        "rules:\n  - id: test.the-the\n    stage: entities\n    emit: place\n"
-        "    pattern: '\\b(?:the\\s+){1,2}(?P<name>Hague)\\b'\n", encoding="utf-8")
-    rules = packs.build([pack], None)
-    rule = rules.rule("test.the-the")
+    rules, rule = one_rule(tmp_path, r"\b(?:the\s+){1,2}(?P<name>Hague)\b")
     art = article.from_text("date 2024-01-02\n\nThey met in the the Hague today.\n", "x", {})
-    run = engine.Run()
-    run.prepare(rules, art.text, art.paragraphs)
-    anchored = scan(run, rule, art, None, art.body_start, len(art.text))
-    assert anchored == scan(engine.Run(), rule, art, None, art.body_start, len(art.text))
+    anchored, full = anchored_and_full(rules, rule, art)
+    assert anchored == full
     assert [art.text[s:e] for s, e, _ in anchored] == ["the the Hague"]
 
 
@@ -580,6 +572,24 @@ def anchored_rules() -> list[packs.Rule]:
 
 def scan(run: engine.Run, rule: packs.Rule, art: article.Article, sentences, pos: int, endpos: int) -> list:
     return [(m.start, m.end, m.groups) for m in engine._matches(run, rule, art.text, pos, endpos, sentences)]
+
+
+def one_rule(tmp_path, pattern: str, stage: str = "entities", emit: str = "place") -> tuple[packs.RuleSet, packs.Rule]:
+    """A pack of one rule, `test.rule`, with the given pattern (written as YAML writes it)."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "rules.yaml").write_text(f"rules:\n  - id: test.rule\n    stage: {stage}\n    emit: {emit}\n"
+                                     f"    pattern: '{pattern}'\n", encoding="utf-8")
+    rules = packs.build([pack], None)
+    return rules, rules.rule("test.rule")
+
+
+def anchored_and_full(rules: packs.RuleSet, rule: packs.Rule, art: article.Article) -> tuple[list, list]:
+    """What the rule finds with the article's anchors, and what a scan of the whole text finds."""
+    run = engine.Run()
+    run.prepare(rules, art.text, art.paragraphs)
+    return (scan(run, rule, art, None, art.body_start, len(art.text)),
+            scan(engine.Run(), rule, art, None, art.body_start, len(art.text)))
 
 
 BLANK_LINE = regex.compile(r"\n[ \t]*\n")
@@ -1069,19 +1079,10 @@ def test_a_caret_with_the_w_flag_is_no_anchor() -> None:
     "Intro line.\n\n   PENCE: hi\nKAINE: no\n",
 ])
 def test_line_starts_include_blank_lines_between_paragraphs(tmp_path, text: str) -> None:
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    (pack / "turns.yaml").write_text(
-        "rules:\n  - id: test.turn\n    stage: quotes\n    emit: statement\n"
-        "    pattern: '(?m)^\\s*(?P<speaker>[A-Z]{2,})(?=[:\\s])'\n", encoding="utf-8")
-    rules = packs.build([pack], None)
-    rule = rules.rule("test.turn")
+    rules, rule = one_rule(tmp_path, r"(?m)^\s*(?P<speaker>[A-Z]{2,})(?=[:\s])", "quotes", "statement")
     assert rule.first == frozenset({"line"})
-    art = article.from_text(text, "x", {})
-    run = engine.Run()
-    run.prepare(rules, art.text, art.paragraphs)
-    anchored = scan(run, rule, art, None, art.body_start, len(art.text))
-    assert anchored == scan(engine.Run(), rule, art, None, art.body_start, len(art.text)) != []
+    anchored, full = anchored_and_full(rules, rule, article.from_text(text, "x", {}))
+    assert anchored == full != []
 
 
 @pytest.mark.parametrize("limit", [1, 7, 40])
