@@ -60,6 +60,7 @@ _ONCE = patterns.compile(r"(?:\?[?+]?|\{0?,?1\}[?+]?|\{1,1\}[?+]?)?")
 _UPPER_CLASS = patterns.compile(r"\[(?:A-Z|\\p\{Lu\})+\]|\\p\{Lu\}")
 # a class of punctuation marks only, written literally or escaped: ['‘’], [,:], [\(\[]
 _MARK_CLASS = patterns.compile(r"\[((?:[^\]\[\\\w\s\-^]|\\[^\w\s])+)\]")
+_UNESCAPE = patterns.compile(r"\\(.)")  # \/ is /, \\ is \
 _REGEX_SPECIAL = frozenset(".^$*+?{}[]\\|()")
 _QUANTIFIER = patterns.compile(r"\{(\d*)(?:,(\d*))?\}")
 _REFERENCE = patterns.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -239,6 +240,7 @@ class _Parser:
         self.macros, self.lexicons, self.depth = macros, lexicons, depth
         # where the pattern goes on after this macro's end, for each macro it is in (None: unknown)
         self.outer: Outer = ()
+        self.lookaround = 0  # how many look-arounds the parser is in
         self.ignorecase = ignorecase
         self.multiline = multiline  # ^ is the start of any line, a first anchor
         self.word_start = False  # the next sequence begins right after \b
@@ -288,7 +290,7 @@ class _Parser:
             quantified = self.i
             optional = self.quantifier()
             if atom.single and _ONCE.fullmatch(self.p, quantified, self.i):
-                kind = _word_end(self.p, self.i, self.macros, outer=self.outer)
+                kind = _word_end(self.p, self.i, self.macros, outer=self.outer, leave_groups=not self.lookaround)
                 if kind:
                     atom = _whole(atom, kind)
             if self.repeats:
@@ -359,7 +361,7 @@ class _Parser:
                 return _digit(self.digit_start)
             marks = _MARK_CLASS.fullmatch(p, start, self.i)
             if marks:
-                return _marks(marks.group(1).replace("\\", ""))
+                return _marks(_UNESCAPE.sub(r"\1", marks.group(1)))
             return self._upper() if _UPPER_CLASS.fullmatch(p, start, self.i) else _UNKNOWN
         if c.isdigit():
             self.i += 1
@@ -410,7 +412,8 @@ class _Parser:
             parser = _Parser(self.macros[name], self.macros, self.lexicons, self.depth + 1, self.ignorecase,
                              self.multiline)
             parser.near = self.near
-            parser.outer = self.outer + (self._after_reference(),)
+            parser.outer = self.outer + (None if self.lookaround else self._after_reference(),)
+            parser.lookaround = self.lookaround
             parser.word_start = self.word_start  # \b{macro}: the macro's first letters start a word
             parser.digit_start = self.digit_start
             return parser.whole()
@@ -462,6 +465,12 @@ class _Parser:
                     inner = self.alternation()
                     self.ignorecase = case
                     return self._close(inner, False)
+        if lookaround:  # what follows a look-around in the pattern does not follow its words in the text
+            self.lookaround += 1
+            try:
+                return self._close(self.alternation(), lookaround)
+            finally:
+                self.lookaround -= 1
         return self._close(self.alternation(), lookaround)
 
     def _close(self, inner: Reading, lookaround: bool | str) -> Reading:
@@ -555,11 +564,11 @@ def _ends_non_word(body: str, depth: int = 0) -> bool:
     r"""Whether every match of `body` ends with a character no word holds: its last item, outside any
     alternation still open there, is white space or marks that must match at least once, or a
     group each alternative of which ends so ((?:-|\s+))."""
-    if _ends_with_non_word_run(body) or _ENDS_WITH_MARK.search(body):
-        return True
     alternatives = _split_alternatives(body)
     if len(alternatives) > 1:
         return depth < 20 and all(_ends_non_word(a, depth + 1) for a in alternatives)
+    if _ends_with_non_word_run(body) or _ENDS_WITH_MARK.search(body):
+        return True
     j = 0
     while 0 <= j < len(body):  # the last item, when it is a group: each alternative of it
         c = body[j]
@@ -580,7 +589,7 @@ def _ends_non_word(body: str, depth: int = 0) -> bool:
 
 # a mark written literally (or escaped) that must match, last: "-", "\\." (not after a backslash)
 _ENDS_WITH_MARK = patterns.compile(r"(?<!\\)(?:\\\\)*(?:[^\w\s\\\[\]()|?*+{}^$.]|\\[^\w\s])\+?\Z")
-_GROUP_OPENING = patterns.compile(r"\((?:\?:|\?P<\w+>|\?[a-zA-Z]+:)?")  # not a look-around
+_GROUP_OPENING = patterns.compile(r"\((?:\?:|\?P<\w+>|\?[a-zA-Z]+:|(?!\?))")  # not a look-around
 
 
 def _ends_with_non_word_run(body: str) -> bool:
@@ -618,7 +627,8 @@ def _alternatives(body: str) -> list[str] | None:
 Outer = tuple  # of (pattern, index) or None: where the patterns that refer to a macro go on after it
 
 
-def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0, outer: Outer = ()) -> str | None:
+def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0, outer: Outer = (),
+              leave_groups: bool = True) -> str | None:
     """WHOLE if what the pattern requires at p[i] is never a word character, LETTERS if it is never
     a letter, else None. Look-aheads are read (one that rules out a word character or a letter in
     one of its alternatives tells; others are stepped over), and so are the start of a macro or a
@@ -630,12 +640,14 @@ def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0, outer: Out
                 return None
             (p, i), outer = outer[-1], outer[:-1]
             continue
-        if _NON_WORD_NEXT.match(p, i) or p[i] == "$" or p.startswith(("\\Z", "\\n", "\\t", "\\r"), i):
+        if _NON_WORD_NEXT.match(p, i) or p[i] == "$" or p.startswith("\\Z", i) or _WHITE_ESCAPE.match(p, i):
             return WHOLE
         nullable = _NON_WORD_NULLABLE.match(p, i)
         if nullable:  # a run of non-word characters that may be absent: so must what follows be
             return _weakest(WHOLE, _word_end(p, nullable.end(), macros, depth + 1, outer))
         if p[i] in "|)":  # the end of an alternative, or of a group: what follows the group
+            if not leave_groups:  # inside a look-around, what follows the group does not follow in the text
+                return None
             i = p.index(")", i) + 1 if p[i] == ")" else _enclosing_end(p, i)
             if i < 0 or (i < len(p) and p[i] in "?*+{"):  # the pattern's end, or a group that repeats
                 return None
@@ -644,7 +656,9 @@ def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0, outer: Out
             end = _group_end(p, i)
             if end < 0:
                 return None
-            if p[i + 2] == "!":
+            if _QUANTIFIER_AT.match(p, end).group():  # a look-ahead that may be skipped tells nothing
+                pass
+            elif p[i + 2] == "!":
                 for alternative in _alternatives(p[i + 3:end - 1]) or ():
                     if _NO_WORD_CLASS.fullmatch(alternative):
                         return WHOLE
@@ -673,20 +687,21 @@ def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0, outer: Out
         m = _REFERENCE.match(p, i)
         if m and m.group(1) in macros:
             after = _QUANTIFIER_AT.match(p, m.end())
-            if after.group() and after.group() not in ("?", "??", "?+"):  # it may repeat
-                return _word_end(macros[m.group(1)], 0, macros, depth + 1)
-            go_on = outer + ((p, after.end()),)
-            if after.group():  # it may be absent: what follows it counts too
-                return _weakest(_word_end(macros[m.group(1)], 0, macros, depth + 1, go_on),
-                                _word_end(p, after.end(), macros, depth + 1, outer))
-            return _word_end(macros[m.group(1)], 0, macros, depth + 1, go_on)
+            repeats = bool(after.group()) and after.group() not in ("?", "??", "?+")
+            # past the macro's end: the pattern goes on after it, unless the macro may come again
+            go_on = outer + ((None if repeats or not leave_groups else (p, after.end())),)
+            kind = _word_end(macros[m.group(1)], 0, macros, depth + 1, go_on)
+            if after.group("optional"):  # it may be absent: what follows it counts too
+                kind = _weakest(kind, _word_end(p, after.end(), macros, depth + 1, outer, leave_groups))
+            return kind
         return None
     return None
 
 
 # a non-word character class (or escape) that may match nothing: [^\S\n]*, \s?
+_WHITE_ESCAPE = patterns.compile(r"\\[ntr](?![?*]|\{0|\{,)")  # a newline, tab or return that must match
 _NON_WORD_NULLABLE = patterns.compile(
-    r"(?:[^\w\\\[\]()|?*+{}^$.]|\\[sW]|\[\^\\S(?:\\.|[^\]\\])*\]|\[-?(?:\\s|\\[^\w\s]|[^\w\s\\\]\[\-^])+-?\])(?:[?*]|\{0?,\d*\})[?+]?")
+    r"(?:[^\w\\\[\]()|?*+{}^$.]|\\[sWntr]|\[\^\\S(?:\\.|[^\]\\])*\]|\[-?(?:\\s|\\[^\w\s]|[^\w\s\\\]\[\-^])+-?\])(?:[?*]|\{0?,\d*\})[?+]?")
 _QUANTIFIER_AT = patterns.compile(r"(?P<optional>[?*]|\{0?,\d*\}|\{0\})?(?:[+?*]|\{\d*(?:,\d*)?\})?[?+]?")
 
 
@@ -741,7 +756,7 @@ def _digit(run_start: bool = False) -> Reading:
 
 
 # a character class (or a class escape) that every digit matches
-_ALL_DIGITS = patterns.compile(r"\\[dw]|\[(?!\^)(?:\\.|[^\]\\])*(?:\\[dw]|0-9)(?:\\.|[^\]\\])*\]")
+_ALL_DIGITS = patterns.compile(r"\\[dw]|\[(?!\^)(?:\\.|[^\]\\])*\\[dw](?:\\.|[^\]\\])*\]")  # [0-9]: not the other digits
 
 
 def _after_non_digit(item: str, macros: dict[str, str], depth: int = 0) -> bool:
@@ -878,18 +893,20 @@ class Scanner:
             one_word = {WHOLE: exact, LETTERS: letters}.get(end, prefix)
             for surface in lexicons[name.removesuffix(ANY_CASE)].surfaces():
                 surface = " ".join(surface.split())
-                key = surface.casefold() if any_case else surface
-                m = _TOKEN.match(key)
-                if m is None:
-                    everywhere.add(anchor)
-                elif m.end() == len(key):
-                    one_word.setdefault(m.group(), set()).add(anchor)
-                else:
-                    second = _SECOND_WORD.match(key, m.end())
-                    if second is not None and second.group(1).isascii():
-                        followed.setdefault(m.group(), {}).setdefault(anchor, set()).add(second.group(1).lower())
-                    else:  # a mark after the first word ("St. Petersburg"): the first word alone
-                        exact.setdefault(m.group(), set()).add(anchor)
+                # ignoring case, "İstanbul" is also "istanbul" (a pattern matches İ as i), which
+                # casefold() alone does not give
+                for key in {surface.casefold(), lower(surface).casefold()} if any_case else (surface,):
+                    m = _TOKEN.match(key)
+                    if m is None:
+                        everywhere.add(anchor)
+                    elif m.end() == len(key):
+                        one_word.setdefault(m.group(), set()).add(anchor)
+                    else:
+                        second = _SECOND_WORD.match(key, m.end())
+                        if second is not None and second.group(1).isascii():
+                            followed.setdefault(m.group(), {}).setdefault(anchor, set()).add(second.group(1).lower())
+                        else:  # a mark after the first word ("St. Petersburg"): the first word alone
+                            exact.setdefault(m.group(), set()).add(anchor)
         for anchor in anchors:
             if anchor.startswith(START):  # a literal word right after \b: a prefix of the word, any case
                 prefix.setdefault(anchor[len(START):].casefold(), set()).add(anchor)

@@ -574,12 +574,14 @@ def scan(run: engine.Run, rule: packs.Rule, art: article.Article, sentences, pos
     return [(m.start, m.end, m.groups) for m in engine._matches(run, rule, art.text, pos, endpos, sentences)]
 
 
-def one_rule(tmp_path, pattern: str, stage: str = "entities", emit: str = "place") -> tuple[packs.RuleSet, packs.Rule]:
-    """A pack of one rule, `test.rule`, with the given pattern (written as YAML writes it)."""
+def one_rule(tmp_path, pattern: str, stage: str = "entities", emit: str = "place",
+             head: str = "") -> tuple[packs.RuleSet, packs.Rule]:
+    """A pack of one rule, `test.rule`, with the given pattern, after `head` (lexicons, macros)."""
     pack = tmp_path / "pack"
     pack.mkdir()
-    (pack / "rules.yaml").write_text(f"rules:\n  - id: test.rule\n    stage: {stage}\n    emit: {emit}\n"
-                                     f"    pattern: '{pattern}'\n", encoding="utf-8")
+    quoted = pattern.replace("'", "''")
+    (pack / "rules.yaml").write_text(f"{head}rules:\n  - id: test.rule\n    stage: {stage}\n    emit: {emit}\n"
+                                     f"    pattern: '{quoted}'\n", encoding="utf-8")
     rules = packs.build([pack], None)
     return rules, rules.rule("test.rule")
 
@@ -1129,3 +1131,27 @@ def test_marks_are_found_where_they_stand() -> None:
     art = article.from_text(text, "x", {})
     w = Windows(art.text, art.paragraphs, rules.scanner)
     assert w.starts(frozenset({"mark:'", "mark:’"})) == [text.index("’"), text.index("'")]
+
+
+_PLACES = "lexicons:\n  zcity: [Paris, New York]\nmacros:\n  zsp: '\\s'\n"
+
+
+@pytest.mark.parametrize("pattern, text, head", [
+    (r"\b(?:un|non-)elected\b", "The unelected council met.", ""),  # not every alternative ends with a mark
+    (r"(?<!\w)(?:al|el-)?(?P<n>Assad)\b", "Bashar alAssad.", ""),
+    (r"(?<=x|-)said", "unsaid and xsaid.", ""),
+    (r"(?<=\b(?:un|non-))elected", "The unelected council met.", ""),
+    (r"\b(?:al(?!-))?Assad", "Bashar alAssad.", ""),  # a look-ahead that ends a group is no mark
+    (r"\b(?:in|at)(?=\s+{zcity})\s+\p{Lu}\w+", "They met in Parisian cafes.", _PLACES),  # inside a look-ahead
+    (r"{zcity}\n?(?P<rest>\w*)", "Visit Parisian cafes.", _PLACES),  # a newline that may be absent
+    (r"(?P<a>\d+)[\\/](?P<b>\d+)", "Score 5\\6 today.", ""),  # an escaped backslash is a mark
+    (r"(?<![0-9])(?P<n>[0-9]+)", "Code \u06634 here.", ""),  # [0-9] lets other digits come before
+    (r"{zcity}{zsp}*(?P<n>\d+)", "Route Paris2 opened.", _PLACES),  # a macro that may be absent
+    (r"{zcity}{zsp}{0,2}\d+", "Route Paris2 opened.", _PLACES),
+    (r"(?i:{zcity})", "They flew to istanbul airport today.", "lexicons:\n  zcity: [İstanbul Airport]\n"),
+])
+def test_what_a_reading_might_get_wrong_is_found_as_a_full_scan_finds_it(tmp_path, pattern: str, text: str,
+                                                                         head: str) -> None:
+    rules, rule = one_rule(tmp_path, pattern, head=head)
+    anchored, full = anchored_and_full(rules, rule, article.from_text(f"date 2024-01-02\n\n{text}\n", "x", {}))
+    assert anchored == full != []
