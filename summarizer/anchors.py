@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, repeat
 from operator import is_, is_not
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import regex
 
@@ -63,6 +63,33 @@ _MARK_CLASS = patterns.compile(r"\[((?:[^\]\[\\\w\s\-^]|\\[^\w\s])+)\]")
 _UNESCAPE = patterns.compile(r"\\(.)")  # \/ is /, \\ is \
 _REGEX_SPECIAL = frozenset(".^$*+?{}[]\\|()")
 _QUANTIFIER = patterns.compile(r"\{(\d*)(?:,(\d*))?\}")
+
+
+@dataclass(frozen=True)
+class Quantifier:
+    end: int  # just after it (and after a lazy or possessive mark)
+    optional: bool  # it allows zero repeats
+    repeats: bool  # it allows more than one
+
+
+def _quantifier(p: str, i: int) -> Quantifier | None:
+    """The quantifier at p[i], if there is one."""
+    if i >= len(p):
+        return None
+    c = p[i]
+    if c in "?*+":
+        end, optional, repeats = i + 1, c != "+", c != "?"
+    elif c == "{":
+        m = _QUANTIFIER.match(p, i)
+        if not m:
+            return None
+        most = m.group(2) if "," in m.group() else m.group(1)
+        end, optional, repeats = m.end(), not m.group(1) or int(m.group(1)) == 0, not most or int(most) > 1
+    else:
+        return None
+    if end < len(p) and p[end] in "?+":  # lazy or possessive
+        end += 1
+    return Quantifier(end, optional, repeats)
 _REFERENCE = patterns.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # what can only match a character that no word holds (or the end of a word): \s, \b, an escaped or
 # written mark, [^\S\n], a class of marks and spaces; not when a quantifier lets it match nothing
@@ -324,30 +351,12 @@ class _Parser:
     def quantifier(self) -> bool | None:
         """None without a quantifier; else whether it allows zero repeats (and in self.repeats,
         whether it allows more than one)."""
-        p, i = self.p, self.i
-        self.repeats = False
-        if i >= len(p):
+        q = _quantifier(self.p, self.i)
+        self.repeats = q is not None and q.repeats
+        if q is None:
             return None
-        if p[i] in "?*":
-            optional, i = True, i + 1
-            self.repeats = p[i - 1] == "*"
-        elif p[i] == "+":
-            optional, i = False, i + 1
-            self.repeats = True
-        elif p[i] == "{":
-            m = _QUANTIFIER.match(p, i)
-            if not m:
-                return None
-            optional = not m.group(1) or int(m.group(1)) == 0
-            most = m.group(2) if "," in m.group() else m.group(1)
-            self.repeats = not most or int(most) > 1
-            i = m.end()
-        else:
-            return None
-        if i < len(p) and p[i] in "?+":  # lazy or possessive
-            i += 1
-        self.i = i
-        return optional
+        self.i = q.end
+        return q.optional
 
     def atom(self) -> Reading:
         p = self.p
@@ -425,11 +434,10 @@ class _Parser:
     def _after_reference(self) -> tuple[str, int] | None:
         """Where the pattern goes on after the macro just referred to: past a quantifier that lets it
         be absent; unknown when it may repeat (it may be followed by itself)."""
-        q = _QUANTIFIER_AT.match(self.p, self.i)
-        written = q.group()
-        if not written:
+        q = _quantifier(self.p, self.i)
+        if q is None:
             return self.p, self.i
-        return (self.p, q.end()) if written in ("?", "??", "?+") else None
+        return None if q.repeats else (self.p, q.end)
 
     def char_class(self) -> None:
         end = _class_end(self.p, self.i)
@@ -512,16 +520,7 @@ def _class_end(p: str, i: int) -> int:
 
 def _group_end(p: str, i: int) -> int:
     """Where the group opening at p[i] ends (just after its closing parenthesis); -1 if it does not."""
-    return _depth_end(p, i, 0)
-
-
-def _enclosing_end(p: str, i: int) -> int:
-    """Just after the parenthesis that closes the group p[i] is in; -1 at the pattern's top level."""
-    return _depth_end(p, i, 1)
-
-
-def _depth_end(p: str, j: int, depth: int) -> int:
-    """Just after the parenthesis that brings the nesting from `depth` at p[j] to zero; -1 if none does."""
+    depth, j = 0, i
     while j < len(p):
         c = p[j]
         if c == "\\":
@@ -542,20 +541,47 @@ def _depth_end(p: str, j: int, depth: int) -> int:
     return -1
 
 
+def _items(p: str, j: int = 0) -> Iterator[tuple[int, int]]:
+    """The items of a pattern from p[j] on, at its own level, as (start, end): an escape, a class or
+    a group, each whole (without its quantifier), else one character (one that cannot be read: the
+    rest of the pattern)."""
+    while j < len(p):
+        c = p[j]
+        end = j + 2 if c == "\\" else _class_end(p, j) if c == "[" else _group_end(p, j) if c == "(" else j + 1
+        end = len(p) if end <= j else min(end, len(p))
+        yield j, end
+        j = end
+
+
+def _enclosing_end(p: str, i: int) -> int:
+    """Just after the parenthesis that closes the group p[i] is in; -1 at the pattern's top level."""
+    return next((end for start, end in _items(p, i) if p[start] == ")"), -1)
+
+
 _NON_WORD_RUN = patterns.compile(r"(?:\\s|\\W|\[(?!\^)(?:\\s|\\W|\\[^\w\s]|[^\w\\\]\[])+\])\+?")
 _NON_WORD_RUN_AT_END = patterns.compile(_NON_WORD_RUN.pattern + r"\Z")
 
 
-def _after_non_word(item: str, macros: dict[str, str], depth: int = 0) -> bool:
+def _lookbehind(item: str, macros: dict[str, str]) -> str | None:
+    """The look-behind an item is ("(?<!...)" or "(?<=...)", following macros); None if none."""
+    for _ in range(20):
+        m = _REFERENCE.fullmatch(item)
+        if not (m and m.group(1) in macros):
+            break
+        item = macros[m.group(1)]
+    if not item.startswith(("(?<!", "(?<=")) or _group_end(item, 0) != len(item):
+        return None
+    return item
+
+
+def _after_non_word(item: str, macros: dict[str, str]) -> bool:
     r"""Whether a look-behind (or a macro that is one) says no word character comes just before:
     (?<!\w), (?<![\w$-]|\d[.,]), (?<=(?:in|at)\s+)."""
-    m = _REFERENCE.fullmatch(item)
-    if m and m.group(1) in macros and depth < 20:
-        return _after_non_word(macros[m.group(1)], macros, depth + 1)
-    if not item.startswith(("(?<!", "(?<=")) or _group_end(item, 0) != len(item):
+    behind = _lookbehind(item, macros)
+    if behind is None:
         return False
-    body = item[4:-1]
-    if item[3] == "!":
+    body = behind[4:-1]
+    if behind[3] == "!":
         return any(_NO_WORD_CLASS.fullmatch(a) for a in _alternatives(body) or ())
     return _ends_non_word(body)
 
@@ -569,22 +595,13 @@ def _ends_non_word(body: str, depth: int = 0) -> bool:
         return depth < 20 and all(_ends_non_word(a, depth + 1) for a in alternatives)
     if _ends_with_non_word_run(body) or _ENDS_WITH_MARK.search(body):
         return True
-    j = 0
-    while 0 <= j < len(body):  # the last item, when it is a group: each alternative of it
-        c = body[j]
-        if c == "\\":
-            j += 2
-        elif c == "[":
-            j = _class_end(body, j)
-        elif c == "(":
-            end = _group_end(body, j)
-            if end == len(body) and depth < 20:
-                inner = _GROUP_OPENING.match(body, j)
-                return inner is not None and _ends_non_word(body[inner.end():-1], depth + 1)
-            j = end
-        else:
-            j += 1
-    return False
+    last = None
+    for last in _items(body):
+        pass
+    if last is None or body[last[0]] != "(" or last[1] != len(body) or depth >= 20:
+        return False
+    inner = _GROUP_OPENING.match(body, last[0])  # the last item is a group: each alternative of it
+    return inner is not None and _ends_non_word(body[inner.end():-1], depth + 1)
 
 
 # a mark written literally (or escaped) that must match, last: "-", "\\." (not after a backslash)
@@ -656,7 +673,7 @@ def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0, outer: Out
             end = _group_end(p, i)
             if end < 0:
                 return None
-            if _QUANTIFIER_AT.match(p, end).group():  # a look-ahead that may be skipped tells nothing
+            if _quantifier(p, end) is not None:  # a look-ahead that may be skipped tells nothing
                 pass
             elif p[i + 2] == "!":
                 for alternative in _alternatives(p[i + 3:end - 1]) or ():
@@ -665,9 +682,7 @@ def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0, outer: Out
                     if _NO_LETTER_CLASS.fullmatch(alternative):
                         return LETTERS
             else:  # what a look-ahead requires there tells, when each of its alternatives does
-                kind: str | None = WHOLE
-                for alternative in _split_alternatives(p[i + 3:end - 1]):
-                    kind = _weakest(kind, _word_end(alternative, 0, macros, depth + 1))
+                kind = _every_alternative(p[i + 3:end - 1], macros, depth)
                 if kind is not None:
                     return kind
             i = end  # a look-ahead takes no characters: what follows it comes next as well
@@ -677,32 +692,35 @@ def _word_end(p: str, i: int, macros: dict[str, str], depth: int = 0, outer: Out
             if end < 0:
                 return None
             body = p[p.index(">", i) + 1 if p.startswith("(?P<", i) else i + 3:end - 1]
-            kind = WHOLE
-            for alternative in _split_alternatives(body):
-                kind = _weakest(kind, _word_end(alternative, 0, macros, depth + 1))
-            quantified = _QUANTIFIER_AT.match(p, end)
-            if quantified and quantified.group("optional"):  # it may be absent: what follows counts too
-                kind = _weakest(kind, _word_end(p, quantified.end(), macros, depth + 1, outer))
+            kind = _every_alternative(body, macros, depth)
+            quantified = _quantifier(p, end)
+            if quantified is not None and quantified.optional:  # it may be absent: what follows counts too
+                kind = _weakest(kind, _word_end(p, quantified.end, macros, depth + 1, outer))
             return kind
         m = _REFERENCE.match(p, i)
         if m and m.group(1) in macros:
-            after = _QUANTIFIER_AT.match(p, m.end())
-            repeats = bool(after.group()) and after.group() not in ("?", "??", "?+")
+            after = _quantifier(p, m.end())
+            end = m.end() if after is None else after.end
             # past the macro's end: the pattern goes on after it, unless the macro may come again
-            go_on = outer + ((None if repeats or not leave_groups else (p, after.end())),)
+            go_on = outer + ((None if (after is not None and after.repeats) or not leave_groups else (p, end)),)
             kind = _word_end(macros[m.group(1)], 0, macros, depth + 1, go_on)
-            if after.group("optional"):  # it may be absent: what follows it counts too
-                kind = _weakest(kind, _word_end(p, after.end(), macros, depth + 1, outer, leave_groups))
+            if after is not None and after.optional:  # it may be absent: what follows it counts too
+                kind = _weakest(kind, _word_end(p, end, macros, depth + 1, outer, leave_groups))
             return kind
         return None
     return None
 
 
-# a non-word character class (or escape) that may match nothing: [^\S\n]*, \s?
 _WHITE_ESCAPE = patterns.compile(r"\\[ntr](?![?*]|\{0|\{,)")  # a newline, tab or return that must match
+# a non-word character class (or escape) that may match nothing: [^\S\n]*, \s?
 _NON_WORD_NULLABLE = patterns.compile(
     r"(?:[^\w\\\[\]()|?*+{}^$.]|\\[sWntr]|\[\^\\S(?:\\.|[^\]\\])*\]|\[-?(?:\\s|\\[^\w\s]|[^\w\s\\\]\[\-^])+-?\])(?:[?*]|\{0?,\d*\})[?+]?")
-_QUANTIFIER_AT = patterns.compile(r"(?P<optional>[?*]|\{0?,\d*\}|\{0\})?(?:[+?*]|\{\d*(?:,\d*)?\})?[?+]?")
+def _every_alternative(body: str, macros: dict[str, str], depth: int) -> str | None:
+    """What _word_end says of a group's body: the weakest of what it says at each alternative."""
+    kind: str | None = WHOLE
+    for alternative in _split_alternatives(body):
+        kind = _weakest(kind, _word_end(alternative, 0, macros, depth + 1))
+    return kind
 
 
 def _weakest(a: str | None, b: str | None) -> str | None:
@@ -713,24 +731,11 @@ def _weakest(a: str | None, b: str | None) -> str | None:
 
 def _split_alternatives(body: str) -> list[str]:
     """The top-level alternatives of a group's body, groups inside kept whole."""
-    out, start, j = [], 0, 0
-    while j < len(body):
-        c = body[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            end = _class_end(body, j)
-            j = end if end > 0 else len(body)
-            continue
-        if c == "(":
-            end = _group_end(body, j)
-            j = end if end > 0 else len(body)
-            continue
-        if c == "|":
-            out.append(body[start:j])
-            start = j + 1
-        j += 1
+    out, start = [], 0
+    for at, end in _items(body):
+        if body[at] == "|":
+            out.append(body[start:at])
+            start = end
     out.append(body[start:])
     return out
 
@@ -759,15 +764,12 @@ def _digit(run_start: bool = False) -> Reading:
 _ALL_DIGITS = patterns.compile(r"\\[dw]|\[(?!\^)(?:\\.|[^\]\\])*\\[dw](?:\\.|[^\]\\])*\]")  # [0-9]: not the other digits
 
 
-def _after_non_digit(item: str, macros: dict[str, str], depth: int = 0) -> bool:
+def _after_non_digit(item: str, macros: dict[str, str]) -> bool:
     r"""Whether a look-behind (or a macro that is one) says no digit comes just before: one of
     its alternatives is a single class that every digit matches, (?<![\p{L}\d.,])."""
-    m = _REFERENCE.fullmatch(item)
-    if m and m.group(1) in macros and depth < 20:
-        return _after_non_digit(macros[m.group(1)], macros, depth + 1)
-    if not item.startswith("(?<!") or _group_end(item, 0) != len(item):
-        return False
-    return any(_ALL_DIGITS.fullmatch(a) for a in _alternatives(item[4:-1]) or ())
+    behind = _lookbehind(item, macros)
+    return behind is not None and behind[3] == "!" and \
+        any(_ALL_DIGITS.fullmatch(a) for a in _alternatives(behind[4:-1]) or ())
 
 
 _GLOBAL_FLAGS = patterns.compile(r"\(\?([a-zA-Z]+)\)")
@@ -829,6 +831,12 @@ def near(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags: 
 
 _TOKEN = patterns.compile(r"\w+")
 _SPLIT = patterns.compile(r"(\w+)")  # gap, word, gap, word, ..., gap
+
+
+def _split_words(text: str, a: int, b: int) -> tuple[list[str], list[int]]:
+    """The words of text[a:b] (runs of \\w), and where each starts."""
+    parts = patterns.split(_SPLIT, text[a:b])
+    return parts[1::2], list(accumulate(map(len, parts), initial=a))[1:-1:2]
 _DIGIT = patterns.compile(r"\d")
 _DIGIT_START = patterns.compile(r"(?<!\d)\d")  # in the words joined by newlines: no digit before it in its word
 _NEWLINE = patterns.compile(r"\n")
@@ -1048,58 +1056,63 @@ class Windows:
     _cache: dict[Any, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        scanner, text, masks, spans = self.scanner, self.text, self._masks, self.spans
-        starts: defaultdict[str, list[int]] = defaultdict(list)
+        spans, starts = self.spans, defaultdict(list)
+        self._starts = starts
         if not spans:
-            self._starts = starts
             return
         # the words of all the paragraphs at once (one split, one lookup a word, one learning of
         # the new ones), each paragraph then taking its own run of them
-        lo = spans[0][0]
-        parts = patterns.split(_SPLIT, text[lo:spans[-1][1]])
-        words = parts[1::2]
-        offsets = list(accumulate(map(len, parts), initial=lo))[1:-1:2]  # where each word starts
+        words, offsets = _split_words(self.text, spans[0][0], spans[-1][1])
         held_by, conditions = self._held_by(words)
-        last = len(words)
         i = 0
         for bit, (a, b) in enumerate(spans):
             i = bisect.bisect_left(offsets, a, i)
             j = bisect.bisect_left(offsets, b, i)
             if (i and offsets[i - 1] + len(words[i - 1]) > a) or (j > i and offsets[j - 1] + len(words[j - 1]) > b):
-                self._read_apart(bit, a, b, starts)  # a paragraph that cuts a word: its words are its own
-                i = j
-                continue
-            names: set[str] = set()
-            # only the words that hold an anchor, picked out without a Python loop
-            for (held, where), p in compress(zip(held_by[i:j], offsets[i:j]), map(is_not, held_by[i:j], repeat(_NOTHING))):
-                names |= held
-                for name, k in where:
-                    starts[name].append(p + k)
-            if conditions:
-                for k in compress(range(i, j), map(conditions.__contains__, words[i:j])):
-                    either, each = conditions[words[k]]
-                    if k + 1 < last:
-                        following = words[k + 1]
-                        if following.isascii():
-                            following = following.lower()
-                            if not following.startswith(either):  # the common case: no entry goes on
-                                continue
-                            gap = offsets[k] + len(words[k])
-                            if not (offsets[k + 1] == gap + 1 and text[gap] == " ") and \
-                                    not _ENTRY_GAP.fullmatch(text, gap, offsets[k + 1]):
-                                continue
-                            each = tuple((name, then) for name, then in each if following.startswith(then))
-                    for name, _ in each:  # past the last word, or before one not ASCII: every entry
-                        names.add(name)
-                        starts[name].append(offsets[k])
-            flag = 1 << bit
-            for name in names:
-                masks[name] = masks.get(name, 0) | flag
+                # a paragraph that cuts a word: its words are its own
+                apart, apart_at = _split_words(self.text, a, b)
+                self._read_paragraph(bit, apart, apart_at, *self._held_by(apart), 0, len(apart))
+            else:
+                self._read_paragraph(bit, words, offsets, held_by, conditions, i, j)
             i = j
         everything = (1 << len(spans)) - 1
-        for name in scanner.everywhere:
-            masks[name] = everything
-        self._starts = starts
+        for name in self.scanner.everywhere:
+            self._masks[name] = everything
+
+    def _read_paragraph(self, bit: int, words: list[str], offsets: list[int],
+              held_by: list[tuple[frozenset[str], tuple[tuple[str, int], ...]]],
+              conditions: dict[str, Condition], i: int, j: int) -> None:
+        """Paragraph `bit`, made of words[i:j]: the anchors it holds, and where each starts."""
+        starts, names = self._starts, set()
+        # only the words that hold an anchor, picked out without a Python loop
+        for (held, where), p in compress(zip(held_by[i:j], offsets[i:j]), map(is_not, held_by[i:j], repeat(_NOTHING))):
+            names |= held
+            for name, k in where:
+                starts[name].append(p + k)
+        if conditions:  # the first words of entries of several words, where their entries go on
+            for k in compress(range(i, j), map(conditions.__contains__, words[i:j])):
+                for name in self._going_on(conditions[words[k]], words, offsets, k):
+                    names.add(name)
+                    starts[name].append(offsets[k])
+        flag, masks = 1 << bit, self._masks
+        for name in names:
+            masks[name] = masks.get(name, 0) | flag
+
+    def _going_on(self, condition: Condition, words: list[str], offsets: list[int], k: int) -> Iterable[str]:
+        """The anchors word k holds as the first word of entries of several words: those whose
+        second word comes next, after white space or hyphens. Past the last word, or before one
+        that is not ASCII (whose case folds this does not follow), every one of them."""
+        either, each = condition
+        if k + 1 < len(words) and words[k + 1].isascii():
+            following = words[k + 1].lower()
+            if not following.startswith(either):  # the common case: no entry goes on
+                return ()
+            gap = offsets[k] + len(words[k])
+            if not (offsets[k + 1] == gap + 1 and self.text[gap] == " ") and \
+                    not _ENTRY_GAP.fullmatch(self.text, gap, offsets[k + 1]):
+                return ()
+            each = tuple((name, then) for name, then in each if following.startswith(then))
+        return [name for name, _ in each]
 
     def _held_by(self, words: list[str]) -> tuple[list[tuple[frozenset[str], tuple[tuple[str, int], ...]]],
                                                   dict[str, Condition]]:
@@ -1120,24 +1133,6 @@ class Windows:
                 return held_by, conditions
             held_by = list(map(memo.__getitem__, words))
         return held_by, scanner._conditions
-
-    def _read_apart(self, bit: int, a: int, b: int, starts: defaultdict[str, list[int]]) -> None:
-        """The anchors of one paragraph, split on its own (its first words, the anchors of every
-        entry they may start)."""
-        parts = patterns.split(_SPLIT, self.text[a:b])
-        words = parts[1::2]
-        offsets = list(accumulate(map(len, parts), initial=a))[1::2]
-        names: set[str] = set()
-        held_by, conditions = self._held_by(words)
-        for word, (held, where), p in zip(words, held_by, offsets):
-            names |= held
-            for name, k in where:
-                starts[name].append(p + k)
-            for name, _ in conditions[word][1] if word in conditions else ():
-                names.add(name)
-                starts[name].append(p)
-        for name in names:
-            self._masks[name] = self._masks.get(name, 0) | 1 << bit
 
     @property
     def _at(self) -> dict[str, list[int]]:
