@@ -520,25 +520,7 @@ def _class_end(p: str, i: int) -> int:
 
 def _group_end(p: str, i: int) -> int:
     """Where the group opening at p[i] ends (just after its closing parenthesis); -1 if it does not."""
-    depth, j = 0, i
-    while j < len(p):
-        c = p[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            j = _class_end(p, j)
-            if j < 0:
-                return -1
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return -1
+    return _enclosing_end(p, i + 1)
 
 
 def _items(p: str, j: int = 0) -> Iterator[tuple[int, int]]:
@@ -610,30 +592,9 @@ _GROUP_OPENING = patterns.compile(r"\((?:\?:|\?P<\w+>|\?[a-zA-Z]+:|(?!\?))")  # 
 
 
 def _ends_with_non_word_run(body: str) -> bool:
-    core = body.rstrip(")")
-    last = _NON_WORD_RUN_AT_END.search(core)
-    if last is None or (last.start() and core[last.start() - 1] == "\\"):  # not \\s, an escaped backslash
-        return False
-    bars = [False]  # the look-behind's body, then each group open at this point
-    j = 0
-    while j < last.start():
-        c = core[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            end = _class_end(core, j)
-            j = end if end > 0 else len(core)
-            continue
-        if c == "(":
-            bars.append(False)
-        elif c == ")":
-            if len(bars) > 1:
-                bars.pop()
-        elif c == "|":
-            bars[-1] = True
-        j += 1
-    return not any(bars)
+    """Whether body's last item is white space or marks that must match (\\s+, [,;]), not escaped."""
+    last = _NON_WORD_RUN_AT_END.search(body)
+    return last is not None and not (last.start() and body[last.start() - 1] == "\\")
 
 
 def _alternatives(body: str) -> list[str] | None:
