@@ -42,9 +42,16 @@ CNF = tuple  # of clauses, all required
 
 LEXICON, WORD, START, DIGIT, UPPER = "lexicon:", "word:", "start:", "digit", "upper"
 DIGIT_START = "digit-start"  # as a first anchor only: a digit that no digit comes just before
+WORD_START = "word-start"  # as a first anchor only: where a run of word characters (a word) starts
+# while reading only: a word character not known to start a word (any position in a word, so a
+# pattern whose match may open with one has no first anchors)
+_WORD_CHAR = "word-char"
 TOKEN = "token:"  # a literal that is a whole word: right after \b, and before what only a non-word character matches
 LINE = "line"  # the start of a line: (?m)^
 MARK = "mark:"  # a punctuation mark written literally, as a first anchor only: "mark:,"
+# what a lead word's follower cannot be: a line start (marks are not read word by word) and a word
+# character (a word start follows nearly every word: no help, and not worth the lookup)
+_ANY_WORD = frozenset([LINE, _WORD_CHAR, WORD_START])
 ANY_CASE = "~i"  # after a lexicon anchor: matched ignoring case
 # last, after a lexicon anchor: the entry is followed by what no word character (WHOLE) or no letter
 # (LETTERS) matches, so a one-word entry is a whole word ("Iran", never the start of "Iranian")
@@ -58,6 +65,9 @@ _SPACE_ATOM = patterns.compile(r"\\s|\[\^\\S\\n\]|\[ \\t\]|\[\\t \]| ")  # white
 _AT_LEAST_ONCE = patterns.compile(r"(?:\+[?+]?|\{1,\d*\}[?+]?)?")
 _ONCE = patterns.compile(r"(?:\?[?+]?|\{0?,?1\}[?+]?|\{1,1\}[?+]?)?")
 _UPPER_CLASS = patterns.compile(r"\[(?:A-Z|\\p\{Lu\})+\]|\\p\{Lu\}")
+# a class of word characters only (letters, decimal digits): [\p{L}\d], [a-z], \p{Ll}, \w; not \p{N},
+# which holds numbers that are no word characters ("½")
+_WORD_CLASS = patterns.compile(r"\[(?:a-z|A-Z|0-9|\\p\{(?:L|Lu|Ll)\}|\\[wd]|[a-zA-Z0-9])+\]|\\p\{(?:L|Ll|Lu)\}|\\w")
 # a class of punctuation marks only, written literally or escaped: ['‘’], [,:], [\(\[]
 _MARK_CLASS = patterns.compile(r"\[((?:[^\]\[\\\w\s\-^]|\\[^\w\s])+)\]")
 _UNESCAPE = patterns.compile(r"\\(.)")  # \/ is /, \\ is \
@@ -119,6 +129,8 @@ class Reading:
 
 _ZERO_WIDTH = Reading()
 _UNKNOWN = Reading((), None, False)
+_WORD_CHAR_READING = Reading((), frozenset([_WORD_CHAR]), False)
+_WORD_START_READING = Reading((), frozenset([WORD_START]), False)
 
 
 def _word(letters: str, word_start: bool = False, whole: bool = False) -> Reading:
@@ -127,7 +139,7 @@ def _word(letters: str, word_start: bool = False, whole: bool = False) -> Readin
     by what only a non-word character matches, it is the whole word, rarer still)."""
     word = letters.lower()
     if len(word) < 2 and not word_start:  # a letter anywhere in a word: no help
-        return _UNKNOWN
+        return _WORD_CHAR_READING
     anchor = frozenset([(TOKEN if whole else START) + word if word_start else WORD + word])
     single = anchor if word_start else frozenset()
     if len(word) < 3 or word in _COMMON:
@@ -303,7 +315,8 @@ class _Parser:
                     items.append(_word(letters, word_start))
                     spaces.append(False)
                     letters = ""
-                items.append(_optional(_UNKNOWN) if optional else _UNKNOWN)
+                letter = _WORD_START_READING if word_start else _WORD_CHAR_READING
+                items.append(_optional(letter) if optional else letter)
                 spaces.append(False)
                 word_start = digit_start = False
                 continue
@@ -371,7 +384,9 @@ class _Parser:
             marks = _MARK_CLASS.fullmatch(p, start, self.i)
             if marks:
                 return _marks(_UNESCAPE.sub(r"\1", marks.group(1)))
-            return self._upper() if _UPPER_CLASS.fullmatch(p, start, self.i) else _UNKNOWN
+            if _UPPER_CLASS.fullmatch(p, start, self.i):
+                return self._upper()
+            return self._word_char() if _WORD_CLASS.fullmatch(p, start, self.i) else _UNKNOWN
         if c.isdigit():
             self.i += 1
             return _digit(self.digit_start)
@@ -390,6 +405,10 @@ class _Parser:
                 start, self.i = self.i - 2, p.index("}", self.i) + 1
                 if _UPPER_CLASS.fullmatch(p, start, self.i):
                     return self._upper()
+                if _WORD_CLASS.fullmatch(p, start, self.i):
+                    return self._word_char()
+            elif e == "w":
+                return self._word_char()
             elif e in "xuU":
                 self.i += {"x": 2, "u": 4, "U": 8}[e]
             elif not e.isalnum() and not e.isspace() and e != "_":  # an escaped mark: \+ \. \(
@@ -411,8 +430,13 @@ class _Parser:
     def _upper(self) -> Reading:
         """An upper-case letter: a first anchor, unless case is ignored (then any letter matches)."""
         if self.ignorecase:
-            return _UNKNOWN
+            return self._word_char()
         return Reading((), frozenset([UPPER]), False)
+
+    def _word_char(self) -> Reading:
+        """A word character: where a word starts, when it comes right after \\b or what ends a word;
+        else anywhere in a word, which no rule can be tried at alone (see read_leads)."""
+        return _WORD_START_READING if self.word_start else _WORD_CHAR_READING
 
     def reference(self, name: str) -> Reading:
         if name in self.macros:
@@ -770,13 +794,15 @@ def read_leads(pattern: str, macros: dict[str, str], lexicons: dict[str, Any],
     reading = _read(pattern, macros, lexicons, flags, near=False)
     if reading is None:
         return (), None, ()
-    first = None if reading.nullable or not reading.first else reading.first
+    first = None if reading.nullable or not reading.first or _WORD_CHAR in reading.first else reading.first
     if first is not None and all(a.startswith(MARK) for a in first):
         first = None  # a pattern that can only start with a literal mark: regex's own search is as quick
+    if first is not None and WORD_START in first:  # what starts a word is among the word starts
+        first = frozenset(a for a in first if not a.startswith((START, TOKEN, LEXICON)))
     leads: Leads = ()
     if first is not None:
         leads = tuple((a, c) for a, c, more in reading.leads
-                      if c and not more and LINE not in c and a in first)
+                      if c and not more and a in first and c.isdisjoint(_ANY_WORD))
     return reading.cnf, first, leads
 
 
@@ -805,7 +831,8 @@ _WORD_SPACE = patterns.compile(r"\w+\s+")
 _SECOND_WORD = patterns.compile(r" (\w+)")  # after an entry's first word: a space and its second word
 _ENTRY_GAP = patterns.compile(r"[\s\-]+")  # what lies between two words of one entry (lexicon._SEP)
 _UPPER = patterns.compile(r"\p{Lu}")
-_NOTHING: tuple[frozenset[str], tuple[tuple[str, int], ...]] = (frozenset(), ())  # what most words hold
+_NONE: frozenset[str] = frozenset()
+_NOTHING: tuple[frozenset[str], tuple[tuple[str, int], ...]] = (_NONE, ())  # what most words hold
 Condition = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
 
@@ -837,7 +864,7 @@ class Scanner:
     followed: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     _words: Any = None  # one pattern for all literal words, compiled on first use
     _word_set: frozenset[str] = frozenset()
-    _stems: frozenset[str] | None = None  # made on first use, like _words
+    _stems: dict[str, frozenset[str]] | None = None  # made on first use, like _words
     _marks: Any = None  # made on first use, like _words
     _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
     # the words of _memo that hold an anchor only if the right word follows: every second word
@@ -931,10 +958,12 @@ class Scanner:
                     at = m.start()
                     i = bisect.bisect_right(begins, at) - 1
                     hits[i].append((kind, at - begins[i]))
-        prefix, stems, exact, letters = self.prefix, self._stems, self.exact, self.letters
-        if stems is None:  # every beginning of a prefix entry: a walk stops at the first that is none
-            stems = self._stems = frozenset(key[:end] for key in prefix for end in range(1, len(key) + 1))
-        memo, conditions, followed = self._memo, self._conditions, self.followed
+        prefix, stems, letters = self.prefix, self._stems, self.letters
+        if stems is None:  # every beginning of a prefix entry, with the anchors of the entry it is
+            stems = self._stems = {key[:end]: prefix.get(key[:end], _NONE)
+                                   for key in prefix for end in range(1, len(key) + 1)}
+        memo, conditions = self._memo, self._conditions
+        exact_of, followed_of, letters_of, stem_of = self.exact.get, self.followed.get, letters.get, stems.get
         out = []
         for word, low, starts in zip(words, lows, hits):
             names: set[str] = set()
@@ -947,20 +976,25 @@ class Scanner:
             else:
                 keys = {word, word.casefold(), low.casefold()}
             for key in keys:
-                names.update(exact.get(key, ()))
-                for anchor, then in followed.get(key, {}).items():
-                    seconds.setdefault(anchor, set()).update(then)
+                held = exact_of(key)
+                if held:
+                    names.update(held)
+                going_on = followed_of(key)
+                if going_on:
+                    for anchor, then in going_on.items():
+                        seconds.setdefault(anchor, set()).update(then)
                 if letters:  # the word, or its part before a character that is no letter ("G20" in "G20s")
-                    names.update(letters.get(key, ()))
+                    names.update(letters_of(key, ()))
                     if not key.isalpha():
                         for end in range(1, len(key)):
                             if not key[end].isalpha():
-                                names.update(letters.get(key[:end], ()))
-                for end in range(1, len(key) + 1):
-                    stem = key[:end]
-                    if stem not in stems:
+                                names.update(letters_of(key[:end], ()))
+                for end in range(1, len(key) + 1):  # the walk stops at the first that begins no entry
+                    held = stem_of(key[:end])
+                    if held is None:
                         break
-                    names.update(prefix.get(stem, ()))
+                    if held:
+                        names.update(held)
             if len(memo) >= _MEMO_LIMIT:
                 memo.clear()
                 conditions.clear()
@@ -1015,6 +1049,7 @@ class Windows:
     _starts: dict[str, list[int]] = field(default_factory=dict)  # anchor -> where it starts in the words
     _at_cache: dict[str, list[int]] | None = None
     _cache: dict[Any, Any] = field(default_factory=dict)
+    _word_starts: list[int] = field(default_factory=list)  # where each word of the paragraphs starts
 
     def __post_init__(self) -> None:
         spans, starts = self.spans, defaultdict(list)
@@ -1024,6 +1059,7 @@ class Windows:
         # the words of all the paragraphs at once (one split, one lookup a word, one learning of
         # the new ones), each paragraph then taking its own run of them
         words, offsets = _split_words(self.text, spans[0][0], spans[-1][1])
+        self._word_starts = offsets
         held_by, conditions = self._held_by(words)
         i = 0
         for bit, (a, b) in enumerate(spans):
@@ -1033,6 +1069,8 @@ class Windows:
                 # a paragraph that cuts a word: its words are its own
                 apart, apart_at = _split_words(self.text, a, b)
                 self._read_paragraph(bit, apart, apart_at, *self._held_by(apart), 0, len(apart))
+                if apart_at and apart_at[0] not in offsets:  # its first word is the end of one cut
+                    self._word_starts = sorted({*self._word_starts, apart_at[0]})
             else:
                 self._read_paragraph(bit, words, offsets, held_by, conditions, i, j)
             i = j
@@ -1051,8 +1089,14 @@ class Windows:
             for name, k in where:
                 starts[name].append(p + k)
         if conditions:  # the first words of entries of several words, where their entries go on
+            last = len(words) - 1
             for k in compress(range(i, j), map(conditions.__contains__, words[i:j])):
-                for name in self._going_on(conditions[words[k]], words, offsets, k):
+                condition = conditions[words[k]]
+                if k < last:  # the common case, ruled out here: no entry's second word comes next
+                    following = words[k + 1]
+                    if following.isascii() and not following.lower().startswith(condition[0]):
+                        continue
+                for name in self._going_on(condition, words, offsets, k):
                     names.add(name)
                     starts[name].append(offsets[k])
         flag, masks = 1 << bit, self._masks
@@ -1101,6 +1145,7 @@ class Windows:
         at = self._at_cache
         if at is None:
             at = dict(self._starts)
+            at[WORD_START] = self._word_starts
             if self.scanner.lines:  # where every line starts, blank ones between paragraphs too
                 at[LINE] = [0, *(m.end() for m in patterns.finditer(_NEWLINE, self.text))]
             if self.scanner.marks:  # punctuation marks: one pass over the text

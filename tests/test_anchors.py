@@ -1155,3 +1155,51 @@ def test_what_a_reading_might_get_wrong_is_found_as_a_full_scan_finds_it(tmp_pat
     rules, rule = one_rule(tmp_path, pattern, head=head)
     anchored, full = anchored_and_full(rules, rule, article.from_text(f"date 2024-01-02\n\n{text}\n", "x", {}))
     assert anchored == full != []
+
+
+# ---------------------------------------------------------------------------------------------
+# Word starts: a pattern that can open with any word, but only at the start of one
+
+
+def test_a_word_character_right_after_a_word_boundary_is_a_word_start() -> None:
+    assert first_of(r"\b\p{Ll}+\s+met") == {"word-start"}
+
+
+@pytest.mark.parametrize("before", [r"(?<!\w)", r"(?<=\s)", r"(?<=,\s)"])
+def test_a_word_character_after_what_ends_a_word_is_a_word_start(before: str) -> None:
+    assert first_of(before + r"[\p{L}\d]+ met") == {"word-start"}
+
+
+def test_a_word_character_after_a_look_behind_that_allows_a_digit_before_it_is_anywhere() -> None:
+    assert first_of(r"(?<![\p{L}])\p{Ll}+ met") is None
+
+
+@pytest.mark.parametrize("opening", [r"[\p{L}\-]", r"\p{N}", r".", r"[^\s]"])
+def test_what_may_open_with_a_mark_or_a_number_that_is_no_word_character_has_no_word_start(opening: str) -> None:
+    assert first_of(r"\b" + opening + r"+ met") is None
+
+
+def test_anchors_that_start_a_word_are_left_to_the_word_starts() -> None:
+    assert first_of(r"\b(?:the|{city}|\p{Ll}+)\s+met") == {"word-start"}
+
+
+def test_capitals_inside_a_word_stay_beside_the_word_starts() -> None:
+    assert first_of(r"\b(?:\p{Lu}\w+|\p{Ll}+)\s+met") == {"word-start", "upper"}
+
+
+def test_a_word_start_is_no_lead_worth_following() -> None:
+    assert leads_of(r"\b(?:the\s+)?\p{Ll}+\s+met") == {}
+
+
+def test_word_starts_are_where_each_word_of_the_paragraphs_begins() -> None:
+    text = "Ann met Bo-Li.\n\n3 envoys met."
+    w = Windows(text, article.split_paragraphs(text), scanner())
+    assert w.starts(frozenset({"word-start"})) == [0, 4, 8, 11, 16, 18, 25]
+
+
+def test_a_rule_tried_at_word_starts_finds_what_a_full_scan_finds(tmp_path) -> None:
+    rules, rule = one_rule(tmp_path, r"\b(?P<name>\p{Ll}+\s+met\s+\p{Lu}\p{Ll}+)")
+    assert rule.first == {"word-start"}
+    art = article.from_text("date 2024-01-01\n\nThe envoys met Ann, x2 aides met Bo and 3rd officials met Cy.\n", "t")
+    anchored, full = anchored_and_full(rules, rule, art)
+    assert anchored == full and len(full) == 3
