@@ -1128,7 +1128,8 @@ class Windows:
         held_by = list(map(memo.get, words))  # None: not read yet
         if None in held_by:
             generation = scanner.generation
-            scanner.learn(list(dict.fromkeys(compress(words, map(is_, held_by, repeat(None))))))
+            missing = list(compress(range(len(words)), map(is_, held_by, repeat(None))))
+            scanner.learn(list(dict.fromkeys(words[k] for k in missing)))
             if scanner.generation != generation:  # the memory was cleared meanwhile: ask for each word
                 held_by, conditions = [], {}
                 for word in words:
@@ -1136,7 +1137,8 @@ class Windows:
                     if word in scanner._conditions:  # read now: the next word's learning may clear it
                         conditions[word] = scanner._conditions[word]
                 return held_by, conditions
-            held_by = list(map(memo.__getitem__, words))
+            for k in missing:
+                held_by[k] = memo[words[k]]
         return held_by, scanner._conditions
 
     @property
