@@ -165,12 +165,14 @@ class Resolver:
                     found[id(e)] = "m"
         if all(id(e) in found for _, e in self.people):
             return found  # the pronouns could only vote for people whose gender is known
+        # a vote counts only for a person whose gender is not known yet, mentioned just before
+        unknown = [s[0] for s, e in self.people if id(e) not in found]
         votes: dict[int, dict[str, int]] = {}
         for m in patterns.finditer(_PRONOUN_TOKEN, self.text, self.article.body_start):
-            if self.in_quote(m.start()):
-                continue
             si = self.sentence_index(m.start())
             lo = self.sent_starts[si - 1] if si > 0 else 0
+            if bisect.bisect_left(unknown, lo) == bisect.bisect_left(unknown, m.start()) or self.in_quote(m.start()):
+                continue
             near = [(s, e) for s, e in self._people_between(lo, m.start()) if s[1] <= m.start()]
             if len({id(e) for _, e in near}) != 1:
                 continue  # only a pronoun with one possible person votes
