@@ -93,15 +93,18 @@ def corpus_texts(folder: Path, limit: int | None) -> list[tuple[str, str]]:
 
 
 def _pass(summarizer, texts: list[tuple[str, str]]) -> float:
+    """Fact sheets built and rendered as `batch` makes them: articles in chunks (facts_many)."""
     from summarizer import render
     start = time.perf_counter()
-    for source, text in texts:
-        render.facts_json(summarizer.facts(text, source=source))
+    for sheet in summarizer.facts_many(summarizer.load(text, source=source) for source, text in texts):
+        if isinstance(sheet, Exception):
+            raise sheet
+        render.facts_json(sheet)
     return time.perf_counter() - start
 
 
 def throughput(texts: list[tuple[str, str]], profile: bool) -> dict:
-    """One core, in process: build the fact sheet and render it as JSON, as `batch` does per article.
+    """One core, in process: build the fact sheets and render them as JSON, as `batch` does.
 
     The figure is the first pass over the corpus with a new Summarizer (every distinct word met for
     the first time is read for anchors then). A second pass over the same texts shows the steady

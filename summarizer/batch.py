@@ -1,10 +1,12 @@
 """`summarizer batch`: fact sheets for a whole corpus, streamed, resumable, in parallel.
 
-Inputs stream through one at a time (load_inputs is a generator) and each fact sheet is written as
-soon as it is made, so memory stays flat however many articles pass. An article that cannot be
-read or processed becomes an error record `{id, source, error}` and the run goes on. Re-running
-with the same --out skips every id the output already holds a fact sheet for; error records are
-retried. With --jobs N a process pool runs the articles; every worker builds its Summarizer once.
+Inputs stream through in chunks of CHUNK articles (load_inputs is a generator; a chunk is analysed
+together, stage by stage, which is faster than an article at a time) and each fact sheet is written
+as soon as its chunk is done, so memory stays flat however many articles pass. An article that
+cannot be read or processed becomes an error record `{id, source, error}` and the run goes on.
+Re-running with the same --out skips every id the output already holds a fact sheet for; error
+records are retried. With --jobs N a process pool runs the chunks; every worker builds its
+Summarizer once.
 """
 from __future__ import annotations
 
@@ -134,7 +136,7 @@ class JsonlOutput:
 
     def write(self, outcome: Outcome) -> None:
         self.fh.write(outcome.line + "\n")
-        self.fh.flush()  # a killed run loses at most the article in hand
+        self.fh.flush()  # a killed run loses at most the articles in hand (a chunk)
         if not outcome.failed:
             self.done.add(outcome.id)
 
@@ -185,6 +187,9 @@ def open_output(out: str) -> JsonlOutput | DirOutput:
 
 _WORKER: Any = None
 _WORKER_OPTIONS: Options | None = None
+# articles analysed together (Summarizer.facts_many): a stage runs over all of them before the next,
+# so its patterns stay in the CPU's caches; a killed run loses at most the chunk in hand
+CHUNK = 32
 
 
 def _init_worker(options: Options) -> None:
@@ -196,13 +201,27 @@ def _init_worker(options: Options) -> None:
 
 def process(item: tuple[Any, int]) -> Outcome:
     """Fact sheet of one Article (or the error record of one that failed to load); never raises."""
+    return process_many([item])[0]
+
+
+def process_many(items: list[tuple[Any, int]]) -> list[Outcome]:
+    """process() for several articles at once, analysed together (Summarizer.facts_many: faster
+    than one at a time); each article's outcome is what process() gives it alone."""
+    arts = [art for art, _ in items if not isinstance(art, LoadFailure)]
+    sheets = iter(_WORKER.facts_many(arts, chunk=max(len(arts), 1)))
+    return [_outcome(art, weight, None if isinstance(art, LoadFailure) else next(sheets)) for art, weight in items]
+
+
+def _outcome(art: Any, weight: int, sheet: dict[str, Any] | Exception | None) -> Outcome:
+    """The output line of one article: its fact sheet rendered, or its error record."""
     from . import render
-    art, weight = item
     if isinstance(art, LoadFailure):
         return Outcome(art.id, art.source, _error_record(art.id, art.source, art.message), True, weight)
     template = _WORKER_OPTIONS.template if _WORKER_OPTIONS else None
     try:
-        text = render.facts_json(_WORKER.facts(art), template)
+        if isinstance(sheet, Exception):
+            raise sheet
+        text = render.facts_json(sheet, template)
         line = json.dumps(json.loads(text), ensure_ascii=False)
         return Outcome(art.id, art.source, line, False, weight)
     except SummarizerError as exc:
@@ -212,6 +231,17 @@ def process(item: tuple[Any, int]) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - one bad article must not end a run of millions
         message = f"internal error {type(exc).__name__}: {exc}; please report it with this article"
     return Outcome(art.id, art.source, _error_record(art.id, art.source, f"{art.source}: {message}"), True, weight)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _weighted(inputs: list[str]) -> Iterator[tuple[Any, int]]:
@@ -362,21 +392,22 @@ def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: Te
 
     try:
         if jobs == 1:
-            for item in todo():
-                outcome = process(item)
-                output.write(outcome)
-                bar.update(outcome)
+            for chunk in _chunks(todo(), CHUNK):
+                for outcome in process_many(chunk):
+                    output.write(outcome)
+                    bar.update(outcome)
         else:
             import multiprocessing
-            chunk = 4
-            window, stop = threading.Semaphore(jobs * chunk * 4), threading.Event()
+            size = max(CHUNK // jobs, 4)  # smaller chunks, so every worker has work
+            window, stop = threading.Semaphore(jobs * 4), threading.Event()
             try:
                 with multiprocessing.get_context(_start_method()).Pool(
                         jobs, initializer=_init_worker, initargs=(options,)) as pool:
-                    for outcome in pool.imap(process, _bounded(todo(), window, stop), chunksize=chunk):
+                    for outcomes in pool.imap(process_many, _bounded(_chunks(todo(), size), window, stop)):
                         window.release()
-                        output.write(outcome)
-                        bar.update(outcome)
+                        for outcome in outcomes:
+                            output.write(outcome)
+                            bar.update(outcome)
             finally:
                 stop.set()
     finally:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from summarizer import engine
 
 from summarizer.api import Summarizer
@@ -74,3 +76,49 @@ def test_default_json_output_is_what_the_shipped_template_renders(core):
         sheet = core.facts(text)
         through_jinja = render._render(render.FORMATS["json"], None, facts=sheet)
         assert render.facts_json(sheet) == json.dumps(json.loads(through_jinja), ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# facts_many: articles analysed together, stage by stage
+
+
+REGIONAL = "---\nregion: russia-eurasia\ndate: 2024-10-01\n---\nRussian Prime Minister Mikhail Mishustin met Pezeshkian.\n"
+
+
+def test_facts_many_gives_each_article_the_sheet_facts_gives_it_alone(core):
+    texts = [FIRST, SECOND, THIRD, REGIONAL, FIRST]
+    alone = [core.facts(t) for t in texts]
+    assert list(core.facts_many(texts, chunk=3)) == alone
+
+
+def test_facts_many_keeps_the_order_of_articles_of_different_regions(core):
+    texts = [REGIONAL, SECOND, REGIONAL, THIRD]
+    sheets = list(core.facts_many(texts))
+    assert [s["article"]["region"] for s in sheets] == ["russia-eurasia", None, "russia-eurasia", None]
+
+
+def test_an_article_that_fails_in_a_stage_gives_its_exception_and_the_others_their_sheets(core, monkeypatch):
+    from summarizer import api
+    real = api.find_dates
+
+    def failing(article, rules, run):
+        if "cargo" in article.text:
+            raise ValueError("broken on purpose")
+        return real(article, rules, run)
+
+    monkeypatch.setattr(api, "find_dates", failing)
+    found = list(core.facts_many([FIRST, SECOND, THIRD]))
+    assert isinstance(found[1], ValueError)
+    monkeypatch.setattr(api, "find_dates", real)
+    assert found[0] == core.facts(FIRST) and found[2] == core.facts(THIRD)
+
+
+def test_analyze_raises_what_stopped_its_article(core, monkeypatch):
+    from summarizer import api
+
+    def failing(article, rules, run):
+        raise ValueError("broken on purpose")
+
+    monkeypatch.setattr(api, "find_dates", failing)
+    with pytest.raises(ValueError, match="broken on purpose"):
+        core.facts(FIRST)

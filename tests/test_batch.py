@@ -228,3 +228,30 @@ def test_a_jsonl_line_that_is_not_utf8_fails_alone(tmp_path):
     assert main(["batch", str(source), "--out", str(out)]) == 1
     assert ids(out) == ["n1", f"{source}:2", "n3"]
     assert "invalid UTF-8" in records(out)[1]["error"]
+
+
+def test_articles_in_chunks_give_each_the_line_it_gets_alone(tmp_path, monkeypatch):
+    folder = corpus(tmp_path)
+    alone = tmp_path / "alone.jsonl"
+    main(["batch", str(folder), "--out", str(alone)])
+    monkeypatch.setattr(batch, "CHUNK", 2)  # a chunk of two, then one
+    chunked = tmp_path / "chunked.jsonl"
+    main(["batch", str(folder), "--out", str(chunked)])
+    assert chunked.read_text(encoding="utf-8") == alone.read_text(encoding="utf-8")
+
+
+def test_an_article_that_fails_inside_a_chunk_is_an_error_record_and_its_chunk_goes_on(tmp_path, monkeypatch):
+    from summarizer import api
+    real = api.find_figures
+
+    def failing(article, rules, run, dates, trace):
+        if "budget" in article.text:
+            raise ValueError("broken on purpose")
+        return real(article, rules, run, dates, trace)
+
+    monkeypatch.setattr(api, "find_figures", failing)
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(corpus(tmp_path)), "--out", str(out)]) == 1
+    got = records(out)
+    assert "internal error ValueError: broken on purpose" in got[1]["error"]
+    assert got[0]["schema"] == got[2]["schema"] == "summarizer.factsheet/1"
