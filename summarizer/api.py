@@ -13,12 +13,12 @@ from . import engine, facts, packs, render, timelimit
 from .article import Article
 from .errors import RuleError
 from .attribution import attribute
-from .entities import Entities, find_entities
-from .figures import Figure, find_figures
-from .meetings import Meeting, find_meetings
+from .entities import Entities, entities_steps
+from .figures import Figure, figures_steps
+from .meetings import Meeting, meetings_steps
 from .model import Yield
 from .quotes import Quote, Statement, find_quotes, find_statements
-from .temporal import DateFact, find_dates
+from .temporal import DateFact, dates_steps
 
 
 @dataclass
@@ -65,12 +65,12 @@ def _prepare(w: _Work) -> None:
     w.run.prepare(w.rules, w.article.text, w.article.paragraphs)
 
 
-def _entities(w: _Work) -> None:
-    w.entities = find_entities(w.article, w.rules, w.run, w.trace)
+def _entities(w: _Work) -> engine.Steps:
+    w.entities = yield from entities_steps(w.article, w.rules, w.run, w.trace)
 
 
-def _dates(w: _Work) -> None:
-    w.dates = find_dates(w.article, w.rules, w.run)
+def _dates(w: _Work) -> engine.Steps:
+    w.dates = yield from dates_steps(w.article, w.rules, w.run)
     for d in w.dates:
         w.trace.append(Yield(d.rule, "date", d.span, {"text": d.text, "value": d.value}))
 
@@ -87,14 +87,41 @@ def _attribution(w: _Work) -> None:
     attribute(w.article, w.quotes, w.entities, w.rules, w.run, w.trace)
 
 
-def _meetings(w: _Work) -> None:
+def _meetings(w: _Work) -> engine.Steps:
     voices = [(q.span, q.speaker.get("ref")) for q in w.quotes if q.speaker] + \
              [(s.span, s.ref) for s in w.statements]
-    w.meetings = find_meetings(w.article, w.rules, w.run, w.entities, w.dates, w.trace, voices)
+    w.meetings = yield from meetings_steps(w.article, w.rules, w.run, w.entities, w.dates, w.trace, voices)
 
 
-def _figures(w: _Work) -> None:
-    w.figures = find_figures(w.article, w.rules, w.run, w.dates, w.trace)
+def _figures(w: _Work) -> engine.Steps:
+    w.figures = yield from figures_steps(w.article, w.rules, w.run, w.dates, w.trace)
+
+
+def _advance(step: Any, works: list[_Work]) -> None:
+    """One step for each article. A step that works a rule at a time (a generator) is advanced for
+    each article in turn, one rule at a time, so that a rule runs over all the articles before the
+    next rule does. An article whose step fails keeps the error, and the others go on."""
+    live = []
+    for work in works:
+        if work.error is None:
+            try:
+                steps = step(work)
+            except Exception as exc:  # noqa: BLE001 - one article's failure is its own
+                work.error = exc
+                continue
+            if steps is not None:
+                live.append((work, steps))
+    while live:
+        going = []
+        for work, steps in live:
+            try:
+                next(steps)
+                going.append((work, steps))
+            except StopIteration:
+                pass
+            except Exception as exc:  # noqa: BLE001 - as above
+                work.error = exc
+        live = going
 
 
 # load article -> match rules -> resolve (speakers, dates) -> build facts: each step for one article
@@ -172,12 +199,7 @@ class Summarizer:
                     work.run = engine.Run(timeout=self.timeout, timings=self.timings if self.profile else None,
                                           watchdog=watchdog)
                 for step in _STEPS:
-                    for work in works:
-                        if work.error is None:
-                            try:
-                                step(work)
-                            except Exception as exc:  # noqa: BLE001 - one article's failure is its own
-                                work.error = exc
+                    _advance(step, works)
                 for work in works:
                     out[work.index] = work.error if work.error is not None else work.analysis()
         return out  # type: ignore[return-value]

@@ -5,7 +5,7 @@ import bisect
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Generator, Iterable
 
 from .anchors import Windows, between
 from .packs import LazyPattern, Rule, RuleSet
@@ -363,6 +363,9 @@ def _shared_trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[in
     return [hit for w in windows for hit in per_window[w]]
 
 
+Steps = Generator[None, None, Any]  # work done a rule at a time; `return`s its result (see drain)
+
+
 def run_stage(run: Run, rules: Iterable[Rule], text: str, pos: int = 0, endpos: int | None = None,
               emit: str | None = None, keep: Callable[[Match], Match | None] | None = None,
               sentences: list[tuple[int, int]] | None = None) -> list[Match]:
@@ -370,6 +373,14 @@ def run_stage(run: Run, rules: Iterable[Rule], text: str, pos: int = 0, endpos: 
 
     `keep` sees each match before overlaps are resolved and may drop it (None) or return a narrower
     one, so that a long but invalid match ("But David Frost") does not hide a valid shorter one."""
+    return drain(run_stage_steps(run, rules, text, pos, endpos, emit, keep, sentences))
+
+
+def run_stage_steps(run: Run, rules: Iterable[Rule], text: str, pos: int = 0, endpos: int | None = None,
+                    emit: str | None = None, keep: Callable[[Match], Match | None] | None = None,
+                    sentences: list[tuple[int, int]] | None = None) -> Steps:
+    """run_stage, pausing after each rule: several articles advanced in turn (api._analyze_many)
+    run one rule over all of them before the next, while its pattern is in the CPU's caches."""
     found: list[Match] = []
     endpos = len(text) if endpos is None else endpos
     for rule in rules:
@@ -379,4 +390,14 @@ def run_stage(run: Run, rules: Iterable[Rule], text: str, pos: int = 0, endpos: 
             m = keep(m) if keep is not None else m
             if m is not None:
                 found.append(m)
+        yield
     return select(found)
+
+
+def drain(steps: Steps) -> Any:
+    """Run steps to the end, for one article alone; what they return."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value

@@ -327,6 +327,11 @@ def _location_line(article: Article, rules: RuleSet, run: engine.Run, stage, nam
 
 
 def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list[Yield]) -> Entities:
+    return engine.drain(entities_steps(article, rules, run, trace))
+
+
+def entities_steps(article: Article, rules: RuleSet, run: engine.Run, trace: list[Yield]) -> engine.Steps:
+    """find_entities a rule at a time (engine.run_stage_steps)."""
     names = rules.derived(_Names, _Names)
     stage = rules.stage("entities")
     text, start = article.text, article.body_start
@@ -348,7 +353,8 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
         return m
 
     known = [rules.lexicon(n) for n in sorted({r.set["people"] for r in stage if r.set.get("people")})]
-    for m in engine.run_stage(run, stage, text, start, emit="person", keep=valid, sentences=article.sentences):
+    for m in (yield from engine.run_stage_steps(run, stage, text, start, emit="person", keep=valid,
+                                                sentences=article.sentences)):
         name = names.person(m.get("name") or "") or ""
         honorific = m.get("honorific")
         hon_title = None
@@ -381,7 +387,7 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
     person_spans = [s for p in out.people for s in p.mentions]
     orgs: dict[str, Entity] = {}
     heads = rules.lexicon("org_head")
-    for m in engine.run_stage(run, stage, text, start, emit="organization"):
+    for m in (yield from engine.run_stage_steps(run, stage, text, start, emit="organization")):
         raw = " ".join((m.get("name") or "").split())
         words = raw.split()
         while len(words) > 1 and words[0] in _ORG_LEADING:
@@ -419,7 +425,7 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
     places: dict[str, Entity] = {}
     org_spans = [s for o in out.organizations for s in o.mentions]
     inside_name = SpanIndex(org_spans + person_spans)
-    for m in engine.run_stage(run, stage, text, start, emit="place"):
+    for m in (yield from engine.run_stage_steps(run, stage, text, start, emit="place")):
         raw = m.get("name") or ""
         span = m.span_of("name") or (m.start, m.end)
         if inside_name.hold(span):  # "America" in "Bank of America"
@@ -445,7 +451,7 @@ def find_entities(article: Article, rules: RuleSet, run: engine.Run, trace: list
     out.places = list(places.values())
 
     first_para_end = article.paragraphs[1][1] if len(article.paragraphs) > 1 else len(text)
-    for m in engine.run_stage(run, stage, text, start, first_para_end, emit="dateline"):
+    for m in (yield from engine.run_stage_steps(run, stage, text, start, first_para_end, emit="dateline")):
         out.dateline = {"text": text[m.start:m.end].strip(" -_–—\t"), "place": m.get("place"),
                         "date_text": m.get("date"), "span": [m.start, m.end], "rule": m.rule.id}
         trace.append(Yield(m.rule.id, "dateline", (m.start, m.end),

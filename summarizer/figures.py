@@ -195,9 +195,14 @@ def _unit_from_context(article: Article, start: int, before: list[Figure]) -> st
 
 
 def find_figures(article: Article, rules: RuleSet, run: engine.Run, dates: list, trace: list[Yield]) -> list[Figure]:
+    return engine.drain(figures_steps(article, rules, run, dates, trace))
+
+
+def figures_steps(article: Article, rules: RuleSet, run: engine.Run, dates: list, trace: list[Yield]) -> engine.Steps:
+    """find_figures a rule at a time (engine.run_stage_steps)."""
     text = article.text
     date_spans = SpanIndex([d.span for d in dates])
-    matches = engine.run_stage(run, rules.stage("figures"), text, article.body_start)
+    matches = yield from engine.run_stage_steps(run, rules.stage("figures"), text, article.body_start)
     figures: list[Figure] = []
     for m in matches:
         if date_spans.overlap(m.start, m.end):

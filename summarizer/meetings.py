@@ -157,10 +157,16 @@ def _first_person(offset: int, voices: list[tuple[Span, str | None]], ents: Enti
 
 def find_meetings(article: Article, rules: RuleSet, run: engine.Run, ents: Entities, dates: list,
                   trace: list[Yield], voices: list[tuple[Span, str | None]] = ()) -> list[Meeting]:
+    return engine.drain(meetings_steps(article, rules, run, ents, dates, trace, voices))
+
+
+def meetings_steps(article: Article, rules: RuleSet, run: engine.Run, ents: Entities, dates: list,
+                   trace: list[Yield], voices: list[tuple[Span, str | None]] = ()) -> engine.Steps:
+    """find_meetings a rule at a time (engine.run_stage_steps)."""
     describer = rules.derived(Describer, Describer)
     found: list[Meeting] = []
-    for m in engine.run_stage(run, rules.stage("meetings"), article.text, article.body_start,
-                              sentences=article.sentences):
+    for m in (yield from engine.run_stage_steps(run, rules.stage("meetings"), article.text, article.body_start,
+                                                sentences=article.sentences)):
         parts: list[Entity] = []
         for key in ("a", "b"):
             span = m.span_of(key)

@@ -555,8 +555,12 @@ def find_dates(article: Article, ruleset: RuleSet, run: engine.Run | None = None
     Rules with `set: {anaphoric: true}` ("that year", "the next day") count from the last
     calendar date before them (or the publication date when there is none).
     """
-    run = run or engine.Run()
-    matches = engine.run_stage(run, ruleset.stage(STAGE), article.text, article.body_start)
+    return engine.drain(dates_steps(article, ruleset, run or engine.Run()))
+
+
+def dates_steps(article: Article, ruleset: RuleSet, run: engine.Run) -> engine.Steps:
+    """find_dates a rule at a time (engine.run_stage_steps)."""
+    matches = yield from engine.run_stage_steps(run, ruleset.stage(STAGE), article.text, article.body_start)
     facts: list[DateFact] = []
     previous = article.date
     for m in matches:

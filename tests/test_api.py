@@ -99,26 +99,26 @@ def test_facts_many_keeps_the_order_of_articles_of_different_regions(core):
 
 def test_an_article_that_fails_in_a_stage_gives_its_exception_and_the_others_their_sheets(core, monkeypatch):
     from summarizer import api
-    real = api.find_dates
+    real = api.find_quotes
 
-    def failing(article, rules, run):
+    def failing(article, rules, run, trace, statements):
         if "cargo" in article.text:
             raise ValueError("broken on purpose")
-        return real(article, rules, run)
+        return real(article, rules, run, trace, statements)
 
-    monkeypatch.setattr(api, "find_dates", failing)
+    monkeypatch.setattr(api, "find_quotes", failing)
     found = list(core.facts_many([FIRST, SECOND, THIRD]))
     assert isinstance(found[1], ValueError)
-    monkeypatch.setattr(api, "find_dates", real)
+    monkeypatch.setattr(api, "find_quotes", real)
     assert found[0] == core.facts(FIRST) and found[2] == core.facts(THIRD)
 
 
 def test_analyze_raises_what_stopped_its_article(core, monkeypatch):
     from summarizer import api
 
-    def failing(article, rules, run):
+    def failing(article, rules, run, trace, statements):
         raise ValueError("broken on purpose")
 
-    monkeypatch.setattr(api, "find_dates", failing)
+    monkeypatch.setattr(api, "find_quotes", failing)
     with pytest.raises(ValueError, match="broken on purpose"):
         core.facts(FIRST)
