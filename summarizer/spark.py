@@ -53,29 +53,50 @@ def columns_of(sheet: dict[str, Any] | None, error: str | None) -> tuple:
 
 
 def facts_for_rows(rows: Iterable[Any], template: Summarizer, text_col: str, id_col: str | None,
-                   date_col: str | None) -> Iterator[tuple]:
-    """Each row's own values followed by the fact-sheet columns; a failing row gets facts_error, never raises."""
+                   date_col: str | None, chunk: int = 32) -> Iterator[tuple]:
+    """Each row's own values followed by the fact-sheet columns; a failing row gets facts_error, never
+    raises. Rows are analysed `chunk` at a time (Summarizer.facts_many), in order."""
     summarizer = _summarizer(template)
+    pending: list[tuple[tuple, Any]] = []  # (row values, the loaded article or the error message)
     for row in rows:
-        values = tuple(row)
-        record = row.asDict()
-        text = record.get(text_col)
-        art_id = record.get(id_col) if id_col else None
-        date = record.get(date_col) if date_col else None
-        metadata: dict[str, Any] = {}
-        if art_id is not None:
-            metadata["id"] = str(art_id)
-        if date is not None:
-            metadata["date"] = date.isoformat() if hasattr(date, "isoformat") else str(date)
-        if not isinstance(text, str):
-            yield values + columns_of(None, f"column {text_col!r} is null or not a string")
+        pending.append(_article_of(summarizer, row, text_col, id_col, date_col))
+        if len(pending) >= chunk:
+            yield from _columns(summarizer, pending)
+            pending = []
+    yield from _columns(summarizer, pending)
+
+
+def _article_of(summarizer: Summarizer, row: Any, text_col: str, id_col: str | None,
+                date_col: str | None) -> tuple[tuple, Any]:
+    values = tuple(row)
+    record = row.asDict()
+    text = record.get(text_col)
+    art_id = record.get(id_col) if id_col else None
+    date = record.get(date_col) if date_col else None
+    metadata: dict[str, Any] = {}
+    if art_id is not None:
+        metadata["id"] = str(art_id)
+    if date is not None:
+        metadata["date"] = date.isoformat() if hasattr(date, "isoformat") else str(date)
+    if not isinstance(text, str):
+        return values, f"column {text_col!r} is null or not a string"
+    try:
+        return values, summarizer.load(text, **metadata)
+    except Exception as exc:  # noqa: BLE001 - one bad row must not fail a job over millions
+        return values, f"{type(exc).__name__}: {exc}"
+
+
+def _columns(summarizer: Summarizer, pending: list[tuple[tuple, Any]]) -> Iterator[tuple]:
+    sheets = iter(summarizer.facts_many([a for _, a in pending if not isinstance(a, str)], chunk=max(len(pending), 1)))
+    for values, art in pending:
+        if isinstance(art, str):
+            yield values + columns_of(None, art)
             continue
-        try:
-            sheet = summarizer.facts(text, **metadata)
-        except Exception as exc:  # noqa: BLE001 - one bad row must not fail a job over millions
-            yield values + columns_of(None, f"{type(exc).__name__}: {exc}")
-            continue
-        yield values + columns_of(sheet, None)
+        sheet = next(sheets)
+        if isinstance(sheet, Exception):
+            yield values + columns_of(None, f"{type(sheet).__name__}: {sheet}")
+        else:
+            yield values + columns_of(sheet, None)
 
 
 def with_facts(df: Any, text_col: str = "text", id_col: str | None = "id", date_col: str | None = "date",
