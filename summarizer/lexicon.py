@@ -123,8 +123,7 @@ class Lexicon:
     def alternation(self) -> str:
         """The entries as one regex group, built as a trie so a failing position costs one character
         test rather than one test per entry; longer entries win ('Prime Minister' over 'Prime').
-        A space in an entry matches a run of up to eight spaces or hyphens ("Vice President" =
-        "Vice-President" = "Vice - President")."""
+        A space in an entry matches any run of spaces or hyphens ("Vice President" = "Vice-President")."""
         if self._alternation is None:
             surfaces = sorted(set(self.surfaces()))
             self._alternation = trie_pattern(surfaces) if surfaces else "(?!)"
@@ -198,12 +197,6 @@ def role_on(entry: dict[str, Any], date: str | None) -> dict[str, Any] | None:
 
 
 _SEP = " "
-# What a space in an entry matches: a run of spaces or hyphens (white space, line breaks included),
-# up to _GAP_LONGEST of them, written as nested alternatives rather than `[\s\-]+`: the `regex`
-# module resets every repeat of a pattern on each call, and a big lexicon's trie held one for each
-# of its several-word entries (hundreds in a rule), which cost every call 10-20%, reached or not.
-_GAP_LONGEST = 4
-_GAP = r"[\s\-]" + "".join(r"(?:[\s\-]" for _ in range(_GAP_LONGEST - 1)) + "|)" * (_GAP_LONGEST - 1)
 
 
 def trie_pattern(surfaces: list[str], starts_word: bool = True) -> str:
@@ -222,7 +215,7 @@ def trie_pattern(surfaces: list[str], starts_word: bool = True) -> str:
             return ""
         branches = []
         for k in keys:
-            atom = _GAP if k == _SEP else regex.escape(k, special_only=True)
+            atom = r"[\s\-]+" if k == _SEP else regex.escape(k, special_only=True)
             if top and starts_word and (k.isalnum() or k == "_"):
                 atom = r"\b" + atom  # an entry that starts a word never starts mid-word (and fails fast there)
             branches.append(atom + emit(node[k]))
