@@ -757,6 +757,32 @@ def _after_non_digit(item: str, macros: dict[str, str]) -> bool:
         any(_ALL_DIGITS.fullmatch(a) for a in _alternatives(behind[4:-1]) or ())
 
 
+def _starts_words(anchor: str, lexicons: dict[str, Any]) -> bool:
+    """Whether a lexicon anchor's entries all start with a word character (then each starts a
+    word); one that opens with a mark ("'Ndrangheta", "$") is held where no word starts."""
+    if not anchor.startswith(LEXICON):
+        return False
+    name = anchor[len(LEXICON):].split("~")[0]
+    lexicon = lexicons.get(name)
+    return lexicon is not None and all(_TOKEN.match(surface) for surface in lexicon.surfaces())
+
+
+def _flags_in(pattern: str, macros: dict[str, str]) -> set[str]:
+    """The letters of every inline flag group in the pattern and the macros it uses."""
+    letters: set[str] = set()
+    seen: set[str] = set()
+    todo = [pattern]
+    while todo:
+        body = todo.pop()
+        for m in _ANY_FLAGS.finditer(body):
+            letters.update(m.group(1))
+        for ref in _REFERENCE.findall(body):
+            if ref in macros and ref not in seen:
+                seen.add(ref)
+                todo.append(macros[ref])
+    return letters
+
+
 _GLOBAL_FLAGS = patterns.compile(r"\(\?([a-zA-Z]+)\)")
 _ANY_FLAGS = patterns.compile(r"\(\?([a-zA-Z\-]+)[:)]")
 
@@ -768,8 +794,11 @@ def _read(pattern: str, macros: dict[str, str], lexicons: dict[str, Any], flags:
         flags.update({"i": "ignorecase", "x": "verbose", "m": "multiline"}.get(f, f) for f in m.group(1))
     if "verbose" in flags:  # white space and comments would read as literal words
         return None
+    inline = _flags_in(pattern, macros)
+    if inline & {"a", "w"}:  # ASCII or Unicode-default word boundaries: \b and \w are not the words read
+        return None
     # with the `w` flag anywhere, ^ also follows \r and other line breaks: not read as a line start
-    lines = "multiline" in flags and not any("w" in m.group(1) for m in _ANY_FLAGS.finditer(pattern))
+    lines = "multiline" in flags
     parser = _Parser(pattern, macros, lexicons, 0, "ignorecase" in flags, lines)
     parser.near = near
     try:
@@ -798,7 +827,7 @@ def read_leads(pattern: str, macros: dict[str, str], lexicons: dict[str, Any],
     if first is not None and all(a.startswith(MARK) for a in first):
         first = None  # a pattern that can only start with a literal mark: regex's own search is as quick
     if first is not None and WORD_START in first:  # what starts a word is among the word starts
-        first = frozenset(a for a in first if not a.startswith((START, TOKEN, LEXICON)))
+        first = frozenset(a for a in first if not (a.startswith((START, TOKEN)) or _starts_words(a, lexicons)))
     leads: Leads = ()
     if first is not None:
         leads = tuple((a, c) for a, c, more in reading.leads
@@ -1061,6 +1090,7 @@ class Windows:
         words, offsets = _split_words(self.text, spans[0][0], spans[-1][1])
         self._word_starts = offsets
         held_by, conditions = self._held_by(words)
+        cut_starts: list[int] = []
         i = 0
         for bit, (a, b) in enumerate(spans):
             i = bisect.bisect_left(offsets, a, i)
@@ -1069,11 +1099,13 @@ class Windows:
                 # a paragraph that cuts a word: its words are its own
                 apart, apart_at = _split_words(self.text, a, b)
                 self._read_paragraph(bit, apart, apart_at, *self._held_by(apart), 0, len(apart))
-                if apart_at and apart_at[0] not in offsets:  # its first word is the end of one cut
-                    self._word_starts = sorted({*self._word_starts, apart_at[0]})
+                if apart_at:  # its first word may be the end of one cut: a start of its own
+                    cut_starts.append(apart_at[0])
             else:
                 self._read_paragraph(bit, words, offsets, held_by, conditions, i, j)
             i = j
+        if cut_starts:
+            self._word_starts = sorted(set(offsets).union(cut_starts))
         everything = (1 << len(spans)) - 1
         for name in self.scanner.everywhere:
             self._masks[name] = everything

@@ -38,6 +38,13 @@ class Analysis:
     trace: list[Yield] = field(default_factory=list)
 
 
+# How many articles are analysed together: enough that a rule's pattern serves many before it
+# leaves the CPU's caches, few enough to hold (and, killed, to lose); and at most about this much
+# text, so that a chunk of long articles holds no more than a few MB of text and anchors
+CHUNK = 32
+CHUNK_CHARS = 2_000_000
+
+
 @dataclass
 class _Work:
     """One article on its way through the stages, and what each stage found."""
@@ -124,6 +131,23 @@ def _advance(step: Any, works: list[_Work]) -> None:
         live = going
 
 
+def _released(exc: Exception) -> Exception:
+    """exc, its traceback no longer holding the variables of the frames it passed: a finished frame
+    keeps its caller's, and so an error kept by the caller would keep its whole chunk of articles,
+    anchors and analyses alive. File and line of each frame stay, for the report."""
+    tb = exc.__traceback__
+    while tb is not None:
+        frame: Any = tb.tb_frame
+        while frame is not None:
+            try:
+                frame.clear()
+            except RuntimeError:  # still running (and so are its callers): nothing of a chunk there
+                break
+            frame = frame.f_back
+        tb = tb.tb_next
+    return exc
+
+
 # load article -> match rules -> resolve (speakers, dates) -> build facts: each step for one article
 _STEPS = (_prepare, _entities, _dates, _statements, _quotes, _attribution, _meetings, _figures)
 
@@ -166,7 +190,7 @@ class Summarizer:
     def analyze(self, text: str | Article, **metadata: Any) -> Analysis:
         found = self._analyze_many([self.load(text, **metadata)])[0]
         if isinstance(found, Exception):
-            raise found
+            raise _released(found)
         return found
 
     def _rules_for(self, art: Article) -> tuple[packs.RuleSet, str | None]:
@@ -178,7 +202,7 @@ class Summarizer:
                 raise
             return self.ruleset(self.region), self.region  # unknown region in metadata: `check` reports it
 
-    def _analyze_many(self, arts: list[Article]) -> list[Analysis | Exception]:
+    def _analyze_many(self, arts: list[Article | Exception]) -> list[Analysis | Exception]:
         """Each article's Analysis, or the exception that stopped it (the others go on). The
         articles that share a rule set go through the stages together, each stage over all of
         them before the next: a stage's compiled patterns then stay in the CPU's caches from one
@@ -187,6 +211,9 @@ class Summarizer:
         out: list[Analysis | Exception | None] = [None] * len(arts)
         groups: dict[int, list[_Work]] = {}
         for i, art in enumerate(arts):
+            if isinstance(art, Exception):  # it could not be loaded: its error stands in its place
+                out[i] = art
+                continue
             try:
                 rules, region = self._rules_for(art)
             except Exception as exc:  # noqa: BLE001 - reported for this article only
@@ -207,23 +234,31 @@ class Summarizer:
     def facts(self, text: str | Article, **metadata: Any) -> dict[str, Any]:
         return facts.build(self.analyze(text, **metadata))
 
-    def facts_many(self, items: Iterable[str | Article], chunk: int = 32) -> Iterator[dict[str, Any] | Exception]:
-        """The fact sheet of each item, in order, `chunk` articles analysed together (see
-        _analyze_many; faster than one .facts() call each). An item that fails gives its exception
-        in place of a fact sheet, and the others are unaffected."""
-        batch: list[Article] = []
+    def facts_many(self, items: Iterable[str | Article], chunk: int = CHUNK,
+                   chunk_chars: int = CHUNK_CHARS) -> Iterator[dict[str, Any] | Exception]:
+        """The fact sheet of each item, in order, up to `chunk` articles (and about `chunk_chars`
+        characters of text) analysed together (see _analyze_many; faster than one .facts() call
+        each). An item that fails, to load or later, gives its exception in place of a fact sheet,
+        and the others are unaffected."""
+        batch: list[Article | Exception] = []
+        chars = 0
         for item in items:
-            batch.append(self.load(item))
-            if len(batch) >= chunk:
+            try:
+                art: Article | Exception = self.load(item)
+            except Exception as exc:  # noqa: BLE001 - as in _analyze_many
+                art = exc
+            batch.append(art)
+            chars += len(art.text) if isinstance(art, Article) else 0
+            if len(batch) >= chunk or chars >= chunk_chars:
                 yield from self._sheets(batch)
-                batch = []
+                batch, chars = [], 0
         if batch:
             yield from self._sheets(batch)
 
-    def _sheets(self, arts: list[Article]) -> Iterator[dict[str, Any] | Exception]:
+    def _sheets(self, arts: list[Article | Exception]) -> Iterator[dict[str, Any] | Exception]:
         for found in self._analyze_many(arts):
             if isinstance(found, Exception):
-                yield found
+                yield _released(found)
                 continue
             try:
                 yield facts.build(found)

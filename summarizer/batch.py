@@ -189,7 +189,8 @@ _WORKER: Any = None
 _WORKER_OPTIONS: Options | None = None
 # articles analysed together (Summarizer.facts_many): a stage runs over all of them before the next,
 # so its patterns stay in the CPU's caches; a killed run loses at most the chunk in hand
-CHUNK = 32
+CHUNK = 32  # Summarizer.facts_many's defaults (api.CHUNK, api.CHUNK_CHARS), not imported here: `check`
+CHUNK_CHARS = 2_000_000  # builds its parser from this module and needs none of the stages
 
 
 def _init_worker(options: Options) -> None:
@@ -208,7 +209,7 @@ def process_many(items: list[tuple[Any, int]]) -> list[Outcome]:
     """process() for several articles at once, analysed together (Summarizer.facts_many: faster
     than one at a time); each article's outcome is what process() gives it alone."""
     arts = [art for art, _ in items if not isinstance(art, LoadFailure)]
-    sheets = iter(_WORKER.facts_many(arts, chunk=max(len(arts), 1)))
+    sheets = iter(_WORKER.facts_many(arts, chunk=max(len(arts), 1), chunk_chars=2 ** 62))
     return [_outcome(art, weight, None if isinstance(art, LoadFailure) else next(sheets)) for art, weight in items]
 
 
@@ -233,13 +234,16 @@ def _outcome(art: Any, weight: int, sheet: dict[str, Any] | Exception | None) ->
     return Outcome(art.id, art.source, _error_record(art.id, art.source, f"{art.source}: {message}"), True, weight)
 
 
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
+def _chunks(items: Iterable[tuple[Any, int]], size: int, chars: int = CHUNK_CHARS) -> Iterator[list[tuple[Any, int]]]:
+    """Up to `size` articles, and about `chars` characters of text, at a time."""
+    chunk: list[tuple[Any, int]] = []
+    held = 0
     for item in items:
         chunk.append(item)
-        if len(chunk) >= size:
+        held += len(getattr(item[0], "text", ""))
+        if len(chunk) >= size or held >= chars:
             yield chunk
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         yield chunk
 
@@ -399,7 +403,8 @@ def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: Te
         else:
             import multiprocessing
             size = max(CHUNK // jobs, 4)  # smaller chunks, so every worker has work
-            window, stop = threading.Semaphore(jobs * 4), threading.Event()
+            # about as many articles in flight as before chunks: 16 a worker
+            window, stop = threading.Semaphore(max(16 * jobs // size, jobs)), threading.Event()
             try:
                 with multiprocessing.get_context(_start_method()).Pool(
                         jobs, initializer=_init_worker, initargs=(options,)) as pool:

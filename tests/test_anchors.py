@@ -1070,9 +1070,28 @@ def test_a_rule_that_requires_a_colon_reads_only_the_paragraphs_holding_one() ->
 
 
 def test_a_caret_with_the_w_flag_is_no_anchor() -> None:
-    """With `w`, ^ also follows \r and other line breaks, which the line starts do not list."""
-    assert first_of(r"(?mw)^[A-Z]{2,}:") == frozenset({"upper"})  # its first letter still counts
+    """With `w`, ^ also follows \r and other line breaks, which the line starts do not list (and
+    \b follows Unicode's word boundaries, not the words read: the pattern is not read at all)."""
+    assert first_of(r"(?mw)^[A-Z]{2,}:") is None
     assert first_of(r"(?m)^[A-Z]{2,}:") == frozenset({"line"})
+
+
+@pytest.mark.parametrize("pattern", [r"(?a)\b\w+\s+met", r"(?a:\b\w+)\s+met", r"(?w)\b\w\s+met",
+                                     r"(?a)\bmeeting", r"{ascii_word}\s+met"])
+def test_a_pattern_with_ascii_or_unicode_word_boundaries_is_not_read(pattern: str) -> None:
+    r"""Under (?a) or (?w), \b and \w are not the runs of word characters the anchors are read from."""
+    assert anchors_of(pattern, {"ascii_word": r"(?a:\b\w+)"}) == () and \
+        first_of(pattern, {"ascii_word": r"(?a:\b\w+)"}) is None
+
+
+def test_a_lexicon_with_an_entry_opening_with_a_mark_stays_beside_the_word_starts() -> None:
+    marked = Lexicon("marked", {"'Ndrangheta": {}, "Camorra": {}})
+    got = read(r"(?:\b\p{Ll}+|{marked})\s+met", {}, {**LEXICONS, "marked": marked})[1]
+    assert got == {"word-start", "lexicon:marked~w"}  # held where no word starts: the rule scans everything
+
+
+def test_a_lexicon_whose_entries_all_start_words_is_left_to_the_word_starts() -> None:
+    assert first_of(r"(?:\b\p{Ll}+|{city})\s+met") == {"word-start"}
 
 
 @pytest.mark.parametrize("text", [
@@ -1203,3 +1222,11 @@ def test_a_rule_tried_at_word_starts_finds_what_a_full_scan_finds(tmp_path) -> N
     art = article.from_text("date 2024-01-01\n\nThe envoys met Ann, x2 aides met Bo and 3rd officials met Cy.\n", "t")
     anchored, full = anchored_and_full(rules, rule, art)
     assert anchored == full and len(full) == 3
+
+
+def test_a_rule_with_a_lexicon_entry_opening_with_a_mark_finds_what_a_full_scan_finds(tmp_path) -> None:
+    head = "lexicons:\n  zorg: [\"'Ndrangheta\", Camorra]\n"
+    rules, rule = one_rule(tmp_path, r"(?P<name>(?:\b\p{Ll}+|{zorg})\s+met)", head=head)
+    art = article.from_text("date 2024-01-01\n\nPolice said 'Ndrangheta met.\n", "t")
+    anchored, full = anchored_and_full(rules, rule, art)
+    assert anchored == full and len(full) == 1

@@ -122,3 +122,37 @@ def test_analyze_raises_what_stopped_its_article(core, monkeypatch):
     monkeypatch.setattr(api, "find_quotes", failing)
     with pytest.raises(ValueError, match="broken on purpose"):
         core.facts(FIRST)
+
+
+def test_an_item_that_cannot_be_loaded_gives_its_exception_and_the_others_their_sheets(core):
+    found = list(core.facts_many([FIRST, None, SECOND]))
+    assert isinstance(found[1], Exception)
+    assert found[0] == core.facts(FIRST) and found[2] == core.facts(SECOND)
+
+
+def test_a_chunk_closes_at_its_size_in_characters(core):
+    """Long articles are analysed fewer at a time, with the same fact sheets."""
+    assert list(core.facts_many([FIRST, SECOND, THIRD], chunk_chars=1)) == [core.facts(t) for t in (FIRST, SECOND, THIRD)]
+
+
+def test_a_kept_error_does_not_hold_the_other_articles_of_its_chunk(core, monkeypatch):
+    import gc
+    import weakref
+
+    from summarizer import anchors, api
+    made = []
+    real_init = anchors.Windows.__post_init__
+
+    def tracked(self):
+        real_init(self)
+        made.append(weakref.ref(self))
+
+    def failing(article, rules, run, trace, statements):
+        raise ValueError("broken on purpose")
+
+    monkeypatch.setattr(anchors.Windows, "__post_init__", tracked)
+    monkeypatch.setattr(api, "find_quotes", failing)
+    found = list(core.facts_many([FIRST, SECOND]))
+    gc.collect()
+    assert all(isinstance(f, ValueError) for f in found)
+    assert all(ref() is None for ref in made)

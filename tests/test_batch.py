@@ -233,6 +233,7 @@ def test_a_jsonl_line_that_is_not_utf8_fails_alone(tmp_path):
 def test_articles_in_chunks_give_each_the_line_it_gets_alone(tmp_path, monkeypatch):
     folder = corpus(tmp_path)
     alone = tmp_path / "alone.jsonl"
+    monkeypatch.setattr(batch, "CHUNK", 1)  # one article at a time
     main(["batch", str(folder), "--out", str(alone)])
     monkeypatch.setattr(batch, "CHUNK", 2)  # a chunk of two, then one
     chunked = tmp_path / "chunked.jsonl"
