@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
-from .api import Summarizer
+from .api import CHUNK_CHARS, Summarizer
 
 # Added columns: name -> Spark SQL type (DDL), so the schema is declared, never inferred.
 COLUMNS = {
@@ -58,11 +58,13 @@ def facts_for_rows(rows: Iterable[Any], template: Summarizer, text_col: str, id_
     raises. Rows are analysed `chunk` at a time (Summarizer.facts_many), in order."""
     summarizer = _summarizer(template)
     pending: list[tuple[tuple, Any]] = []  # (row values, the loaded article or the error message)
+    chars = 0
     for row in rows:
         pending.append(_article_of(summarizer, row, text_col, id_col, date_col))
-        if len(pending) >= chunk:
+        chars += len(getattr(pending[-1][1], "text", ""))
+        if len(pending) >= chunk or chars >= CHUNK_CHARS:
             yield from _columns(summarizer, pending)
-            pending = []
+            pending, chars = [], 0
     yield from _columns(summarizer, pending)
 
 
