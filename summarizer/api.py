@@ -4,7 +4,9 @@ Data flows one way: load article -> match rules -> resolve (speakers, dates) -> 
 """
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -131,6 +133,21 @@ def _advance(step: Any, works: list[_Work]) -> None:
         live = going
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a chunk is analysed. A chunk keeps tens of thousands of
+    objects alive at once (its articles' words, anchors, matches), and the collector, set off by
+    allocations, kept walking them and the rule set: 9% of the time. What a chunk leaves behind is
+    almost all freed by reference counts; the collector runs again once the chunk is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _released(exc: Exception) -> Exception:
     """exc, its traceback no longer holding the variables of the frames it passed: a finished frame
     keeps its caller's, and so an error kept by the caller would keep its whole chunk of articles,
@@ -220,7 +237,7 @@ class Summarizer:
                 out[i] = exc
                 continue
             groups.setdefault(id(rules), []).append(_Work(i, art, rules, region))
-        with timelimit.watching(self.timeout) as watchdog:
+        with timelimit.watching(self.timeout) as watchdog, _collector_paused():
             for works in groups.values():
                 for work in works:
                     work.run = engine.Run(timeout=self.timeout, timings=self.timings if self.profile else None,
@@ -256,14 +273,17 @@ class Summarizer:
             yield from self._sheets(batch)
 
     def _sheets(self, arts: list[Article | Exception]) -> Iterator[dict[str, Any] | Exception]:
-        for found in self._analyze_many(arts):
-            if isinstance(found, Exception):
-                yield _released(found)
-                continue
-            try:
-                yield facts.build(found)
-            except Exception as exc:  # noqa: BLE001 - as in _analyze_many
-                yield exc
+        sheets: list[dict[str, Any] | Exception] = []
+        with _collector_paused():  # the analyses freed before the collector looks at what is left
+            for found in self._analyze_many(arts):
+                if isinstance(found, Exception):
+                    sheets.append(_released(found))
+                    continue
+                try:
+                    sheets.append(facts.build(found))
+                except Exception as exc:  # noqa: BLE001 - as in _analyze_many
+                    sheets.append(exc)
+        yield from sheets
 
     def facts_json(self, text: str | Article, template: str | None = None, **metadata: Any) -> str:
         return render.facts_json(self.facts(text, **metadata), template)

@@ -156,3 +156,29 @@ def test_a_kept_error_does_not_hold_the_other_articles_of_its_chunk(core, monkey
     gc.collect()
     assert all(isinstance(f, ValueError) for f in found)
     assert all(ref() is None for ref in made)
+
+
+def test_the_garbage_collector_is_back_on_after_a_chunk(core, monkeypatch):
+    import gc
+
+    from summarizer import api
+    list(core.facts_many([FIRST, SECOND]))
+    assert gc.isenabled()
+
+    def failing(article, rules, run, trace, statements):
+        raise ValueError("broken on purpose")
+
+    monkeypatch.setattr(api, "find_quotes", failing)
+    with pytest.raises(ValueError):
+        core.facts(FIRST)
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_by_the_host_stays_off(core):
+    import gc
+    gc.disable()
+    try:
+        list(core.facts_many([FIRST]))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
