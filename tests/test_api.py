@@ -97,29 +97,16 @@ def test_facts_many_keeps_the_order_of_articles_of_different_regions(core):
     assert [s["article"]["region"] for s in sheets] == ["russia-eurasia", None, "russia-eurasia", None]
 
 
-def test_an_article_that_fails_in_a_stage_gives_its_exception_and_the_others_their_sheets(core, monkeypatch):
-    from summarizer import api
-    real = api.find_quotes
-
-    def failing(article, rules, run, trace, statements):
-        if "cargo" in article.text:
-            raise ValueError("broken on purpose")
-        return real(article, rules, run, trace, statements)
-
-    monkeypatch.setattr(api, "find_quotes", failing)
+def test_an_article_that_fails_in_a_stage_gives_its_exception_and_the_others_their_sheets(core, break_quotes):
+    break_quotes("cargo")
     found = list(core.facts_many([FIRST, SECOND, THIRD]))
     assert isinstance(found[1], ValueError)
-    monkeypatch.setattr(api, "find_quotes", real)
+    break_quotes.undo()
     assert found[0] == core.facts(FIRST) and found[2] == core.facts(THIRD)
 
 
-def test_analyze_raises_what_stopped_its_article(core, monkeypatch):
-    from summarizer import api
-
-    def failing(article, rules, run, trace, statements):
-        raise ValueError("broken on purpose")
-
-    monkeypatch.setattr(api, "find_quotes", failing)
+def test_analyze_raises_what_stopped_its_article(core, break_quotes):
+    break_quotes()
     with pytest.raises(ValueError, match="broken on purpose"):
         core.facts(FIRST)
 
@@ -135,11 +122,11 @@ def test_a_chunk_closes_at_its_size_in_characters(core):
     assert list(core.facts_many([FIRST, SECOND, THIRD], chunk_chars=1)) == [core.facts(t) for t in (FIRST, SECOND, THIRD)]
 
 
-def test_a_kept_error_does_not_hold_the_other_articles_of_its_chunk(core, monkeypatch):
+def test_a_kept_error_does_not_hold_the_other_articles_of_its_chunk(core, monkeypatch, break_quotes):
     import gc
     import weakref
 
-    from summarizer import anchors, api
+    from summarizer import anchors
     made = []
     real_init = anchors.Windows.__post_init__
 
@@ -147,28 +134,19 @@ def test_a_kept_error_does_not_hold_the_other_articles_of_its_chunk(core, monkey
         real_init(self)
         made.append(weakref.ref(self))
 
-    def failing(article, rules, run, trace, statements):
-        raise ValueError("broken on purpose")
-
     monkeypatch.setattr(anchors.Windows, "__post_init__", tracked)
-    monkeypatch.setattr(api, "find_quotes", failing)
+    break_quotes()
     found = list(core.facts_many([FIRST, SECOND]))
     gc.collect()
     assert all(isinstance(f, ValueError) for f in found)
     assert all(ref() is None for ref in made)
 
 
-def test_the_garbage_collector_is_back_on_after_a_chunk(core, monkeypatch):
+def test_the_garbage_collector_is_back_on_after_a_chunk(core, break_quotes):
     import gc
-
-    from summarizer import api
     list(core.facts_many([FIRST, SECOND]))
     assert gc.isenabled()
-
-    def failing(article, rules, run, trace, statements):
-        raise ValueError("broken on purpose")
-
-    monkeypatch.setattr(api, "find_quotes", failing)
+    break_quotes()
     with pytest.raises(ValueError):
         core.facts(FIRST)
     assert gc.isenabled()

@@ -241,16 +241,8 @@ def test_articles_in_chunks_give_each_the_line_it_gets_alone(tmp_path, monkeypat
     assert chunked.read_text(encoding="utf-8") == alone.read_text(encoding="utf-8")
 
 
-def test_an_article_that_fails_inside_a_chunk_is_an_error_record_and_its_chunk_goes_on(tmp_path, monkeypatch):
-    from summarizer import api
-    real = api.find_quotes
-
-    def failing(article, rules, run, trace, statements):
-        if "budget" in article.text:
-            raise ValueError("broken on purpose")
-        return real(article, rules, run, trace, statements)
-
-    monkeypatch.setattr(api, "find_quotes", failing)
+def test_an_article_that_fails_inside_a_chunk_is_an_error_record_and_its_chunk_goes_on(tmp_path, break_quotes):
+    break_quotes("budget")
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(corpus(tmp_path)), "--out", str(out)]) == 1
     got = records(out)
