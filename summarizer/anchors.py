@@ -1138,12 +1138,11 @@ class Windows:
     def _going_on(self, condition: Condition, words: list[str], offsets: list[int], k: int) -> Iterable[str]:
         """The anchors word k holds as the first word of entries of several words: those whose
         second word comes next, after white space or hyphens. Past the last word, or before one
-        that is not ASCII (whose case folds this does not follow), every one of them."""
-        either, each = condition
+        that is not ASCII (whose case folds this does not follow), every one of them. (The caller
+        has ruled out a next word that starts none of the entries' second words.)"""
+        _, each = condition
         if k + 1 < len(words) and words[k + 1].isascii():
             following = words[k + 1].lower()
-            if not following.startswith(either):  # the common case: no entry goes on
-                return ()
             gap = offsets[k] + len(words[k])
             if not (offsets[k + 1] == gap + 1 and self.text[gap] == " ") and \
                     not _ENTRY_GAP.fullmatch(self.text, gap, offsets[k + 1]):

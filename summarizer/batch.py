@@ -1,6 +1,6 @@
 """`summarizer batch`: fact sheets for a whole corpus, streamed, resumable, in parallel.
 
-Inputs stream through in chunks of CHUNK articles (load_inputs is a generator; a chunk is analysed
+Inputs stream through in chunks of api.CHUNK articles (load_inputs is a generator; a chunk is analysed
 together, stage by stage, which is faster than an article at a time) and each fact sheet is written
 as soon as its chunk is done, so memory stays flat however many articles pass. An article that
 cannot be read or processed becomes an error record `{id, source, error}` and the run goes on.
@@ -136,7 +136,7 @@ class JsonlOutput:
 
     def write(self, outcome: Outcome) -> None:
         self.fh.write(outcome.line + "\n")
-        self.fh.flush()  # a killed run loses at most the articles in hand (a chunk)
+        self.fh.flush()  # a killed run loses at most the articles in hand (a chunk of api.CHUNK)
         if not outcome.failed:
             self.done.add(outcome.id)
 
@@ -187,10 +187,6 @@ def open_output(out: str) -> JsonlOutput | DirOutput:
 
 _WORKER: Any = None
 _WORKER_OPTIONS: Options | None = None
-# articles analysed together (Summarizer.facts_many): a stage runs over all of them before the next,
-# so its patterns stay in the CPU's caches; a killed run loses at most the chunk in hand
-CHUNK = 32  # Summarizer.facts_many's defaults (api.CHUNK, api.CHUNK_CHARS), not imported here: `check`
-CHUNK_CHARS = 2_000_000  # builds its parser from this module and needs none of the stages
 
 
 def _init_worker(options: Options) -> None:
@@ -206,10 +202,9 @@ def process(item: tuple[Any, int]) -> Outcome:
 
 
 def process_many(items: list[tuple[Any, int]]) -> list[Outcome]:
-    """process() for several articles at once, analysed together (Summarizer.facts_many: faster
+    """process() for several articles at once, analysed together (Summarizer.facts_of_chunk: faster
     than one at a time); each article's outcome is what process() gives it alone."""
-    arts = [art for art, _ in items if not isinstance(art, LoadFailure)]
-    sheets = iter(_WORKER.facts_many(arts, chunk=max(len(arts), 1), chunk_chars=2 ** 62))
+    sheets = iter(_WORKER.facts_of_chunk([art for art, _ in items if not isinstance(art, LoadFailure)]))
     return [_outcome(art, weight, None if isinstance(art, LoadFailure) else next(sheets)) for art, weight in items]
 
 
@@ -234,18 +229,9 @@ def _outcome(art: Any, weight: int, sheet: dict[str, Any] | Exception | None) ->
     return Outcome(art.id, art.source, _error_record(art.id, art.source, f"{art.source}: {message}"), True, weight)
 
 
-def _chunks(items: Iterable[tuple[Any, int]], size: int, chars: int = CHUNK_CHARS) -> Iterator[list[tuple[Any, int]]]:
-    """Up to `size` articles, and about `chars` characters of text, at a time."""
-    chunk: list[tuple[Any, int]] = []
-    held = 0
-    for item in items:
-        chunk.append(item)
-        held += len(getattr(item[0], "text", ""))
-        if len(chunk) >= size or held >= chars:
-            yield chunk
-            chunk, held = [], 0
-    if chunk:
-        yield chunk
+def _text_of(item: tuple[Any, int]) -> str:
+    """The text an item of the work list holds (none for a load failure)."""
+    return getattr(item[0], "text", "")
 
 
 def _weighted(inputs: list[str]) -> Iterator[tuple[Any, int]]:
@@ -362,6 +348,7 @@ def _bounded(items: Iterable[Any], window: threading.Semaphore, stop: threading.
 def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: TextIO | None = None,
         progress: bool | None = None, max_mb: float = DEFAULT_MAX_MB) -> Progress:
     """Process inputs into out; returns the counts. Rule errors raise before any article is read."""
+    from . import api  # a chunk of articles at a time (api.chunks); not at import: `check` needs no stages
     stderr = stderr or sys.stderr
     _init_worker(options)  # fail early on a broken pack or template, in this process
     if options.template:
@@ -396,19 +383,19 @@ def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: Te
 
     try:
         if jobs == 1:
-            for chunk in _chunks(todo(), CHUNK):
+            for chunk in api.chunks(todo(), _text_of):
                 for outcome in process_many(chunk):
                     output.write(outcome)
                     bar.update(outcome)
         else:
             import multiprocessing
-            size = max(CHUNK // jobs, 4)  # smaller chunks, so every worker has work
+            size = max(api.CHUNK // jobs, 4)  # smaller chunks, so every worker has work
             # about as many articles in flight as before chunks: 16 a worker
             window, stop = threading.Semaphore(max(16 * jobs // size, jobs)), threading.Event()
             try:
                 with multiprocessing.get_context(_start_method()).Pool(
                         jobs, initializer=_init_worker, initargs=(options,)) as pool:
-                    for outcomes in pool.imap(process_many, _bounded(_chunks(todo(), size), window, stop)):
+                    for outcomes in pool.imap(process_many, _bounded(api.chunks(todo(), _text_of, size), window, stop)):
                         window.release()
                         for outcome in outcomes:
                             output.write(outcome)

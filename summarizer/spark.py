@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
-from .api import CHUNK_CHARS, Summarizer
+from .api import Summarizer, chunks
 
 # Added columns: name -> Spark SQL type (DDL), so the schema is declared, never inferred.
 COLUMNS = {
@@ -53,19 +53,14 @@ def columns_of(sheet: dict[str, Any] | None, error: str | None) -> tuple:
 
 
 def facts_for_rows(rows: Iterable[Any], template: Summarizer, text_col: str, id_col: str | None,
-                   date_col: str | None, chunk: int = 32) -> Iterator[tuple]:
+                   date_col: str | None, chunk: int | None = None) -> Iterator[tuple]:
     """Each row's own values followed by the fact-sheet columns; a failing row gets facts_error, never
-    raises. Rows are analysed `chunk` at a time (Summarizer.facts_many), in order."""
+    raises. Rows are analysed a chunk at a time (api.chunks, Summarizer.facts_of_chunk), in order."""
     summarizer = _summarizer(template)
-    pending: list[tuple[tuple, Any]] = []  # (row values, the loaded article or the error message)
-    chars = 0
-    for row in rows:
-        pending.append(_article_of(summarizer, row, text_col, id_col, date_col))
-        chars += len(getattr(pending[-1][1], "text", ""))
-        if len(pending) >= chunk or chars >= CHUNK_CHARS:
-            yield from _columns(summarizer, pending)
-            pending, chars = [], 0
-    yield from _columns(summarizer, pending)
+    # (row values, the loaded article or the error message)
+    loaded = (_article_of(summarizer, row, text_col, id_col, date_col) for row in rows)
+    for pending in chunks(loaded, lambda entry: getattr(entry[1], "text", ""), chunk):
+        yield from _columns(summarizer, pending)
 
 
 def _article_of(summarizer: Summarizer, row: Any, text_col: str, id_col: str | None,
@@ -89,7 +84,7 @@ def _article_of(summarizer: Summarizer, row: Any, text_col: str, id_col: str | N
 
 
 def _columns(summarizer: Summarizer, pending: list[tuple[tuple, Any]]) -> Iterator[tuple]:
-    sheets = iter(summarizer.facts_many([a for _, a in pending if not isinstance(a, str)], chunk=max(len(pending), 1)))
+    sheets = iter(summarizer.facts_of_chunk([a for _, a in pending if not isinstance(a, str)]))
     for values, art in pending:
         if isinstance(art, str):
             yield values + columns_of(None, art)

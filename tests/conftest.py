@@ -34,5 +34,4 @@ def break_quotes(monkeypatch):
             return real(article, rules, run, trace, statements)
         monkeypatch.setattr(api, "find_quotes", failing)
 
-    apply.undo = lambda: monkeypatch.setattr(api, "find_quotes", real)  # type: ignore[attr-defined]
     return apply

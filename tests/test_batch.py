@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from summarizer import batch
+from summarizer import api, batch
 from summarizer.cli import main
 
 ARTICLES = {
@@ -233,9 +233,9 @@ def test_a_jsonl_line_that_is_not_utf8_fails_alone(tmp_path):
 def test_articles_in_chunks_give_each_the_line_it_gets_alone(tmp_path, monkeypatch):
     folder = corpus(tmp_path)
     alone = tmp_path / "alone.jsonl"
-    monkeypatch.setattr(batch, "CHUNK", 1)  # one article at a time
+    monkeypatch.setattr(api, "CHUNK", 1)  # one article at a time
     main(["batch", str(folder), "--out", str(alone)])
-    monkeypatch.setattr(batch, "CHUNK", 2)  # a chunk of two, then one
+    monkeypatch.setattr(api, "CHUNK", 2)  # a chunk of two, then one
     chunked = tmp_path / "chunked.jsonl"
     main(["batch", str(folder), "--out", str(chunked)])
     assert chunked.read_text(encoding="utf-8") == alone.read_text(encoding="utf-8")
