@@ -35,7 +35,7 @@ from typing import Any, Iterable, Iterator
 import regex
 
 from . import patterns
-from .lexicon import Lexicon, trie_pattern
+from .lexicon import Lexicon
 
 Clause = frozenset  # of anchors: a match contains at least one of them
 CNF = tuple  # of clauses, all required
@@ -861,7 +861,10 @@ _SECOND_WORD = patterns.compile(r" (\w+)")  # after an entry's first word: a spa
 _ENTRY_GAP = patterns.compile(r"[\s\-]+")  # what lies between two words of one entry (lexicon._SEP)
 _UPPER = patterns.compile(r"\p{Lu}")
 _NONE: frozenset[str] = frozenset()
-_NOTHING: tuple[frozenset[str], tuple[tuple[str, int], ...]] = (_NONE, ())  # what most words hold
+# What a word holds: its anchors; each anchor with its start in the word; and the same split in
+# two, the anchors that start where the word does and the others (the anchor pass's inner loop)
+Held = tuple[frozenset[str], tuple[tuple[str, int], ...], tuple[str, ...], tuple[tuple[str, int], ...]]
+_NOTHING: Held = (_NONE, (), (), ())  # what most words hold
 Condition = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
 _MEMO_LIMIT = 200_000  # words remembered across articles; cleared when full, so memory stays flat
 
@@ -891,11 +894,9 @@ class Scanner:
     # entry's second words, in lower case: the first word holds the anchor only where one of them
     # comes next ("a" is no number, "The" no city, on their own)
     followed: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
-    _words: Any = None  # one pattern for all literal words, compiled on first use
-    _word_set: frozenset[str] = frozenset()
-    _stems: dict[str, frozenset[str]] | None = None  # made on first use, like _words
-    _marks: Any = None  # made on first use, like _words
-    _memo: dict[str, tuple[frozenset[str], tuple[tuple[str, int], ...]]] = field(default_factory=dict, repr=False)
+    _stems: dict[str, frozenset[str]] | None = None  # made on first use
+    _marks: Any = None  # made on first use
+    _memo: dict[str, Held] = field(default_factory=dict, repr=False)
     # the words of _memo that hold an anchor only if the right word follows: every second word
     # (to rule most out at once), and each anchor with its own
     _conditions: dict[str, Condition] = field(default_factory=dict, repr=False)
@@ -948,19 +949,21 @@ class Scanner:
         state = dict(self.__dict__)
         state["_memo"] = {}
         state["_conditions"] = {}
-        state["_words"] = None
         state["_stems"] = None
         state["_marks"] = None
         return state
 
     def of_word(self, word: str) -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
         """The anchors in a word (as written), and each anchor's start offsets within it."""
+        return self.held(word)[:2]
+
+    def held(self, word: str) -> Held:
         found = self._memo.get(word)
         if found is None:
             found = self.learn([word])[0]
         return found
 
-    def learn(self, words: list[str]) -> list[tuple[frozenset[str], tuple[tuple[str, int], ...]]]:
+    def learn(self, words: list[str]) -> list[Held]:
         """Read words not yet remembered, and remember them. The literal-word, digit and capital
         patterns each run once over all the words joined by newlines (no anchor holds one), rather
         than once a word: most of a new word's cost was those calls."""
@@ -968,17 +971,14 @@ class Scanner:
         hits: list[list[tuple[str, int]]] = [[] for _ in words]
         # where each word starts, joined (a word and its lower case have the same offsets)
         begins = list(accumulate((len(word) + 1 for word in words), initial=0))
-        if self.words:
-            if self._words is None:
-                self._word_set = frozenset(self.words)
-                # a trie: an alternation of a hundred words is tried word by word at every letter
-                self._words = patterns.compile(trie_pattern(list(self.words), starts_word=False))
-            word_set = self._word_set
-            for m in patterns.finditer(self._words, "\n".join(lows), overlapped=True):
-                # at one position the longest word matched; shorter words there are its prefixes
-                at, hit = m.start(), m.group()
-                i = bisect.bisect_right(begins, at) - 1
-                hits[i].extend((WORD + hit[:n], at - begins[i]) for n in range(1, len(hit) + 1) if hit[:n] in word_set)
+        if self.words:  # every place each literal word occurs (str.find: a regex tried at every letter is slower)
+            joined_low = "\n".join(lows)
+            for literal in self.words:
+                at = joined_low.find(literal)
+                while at >= 0:
+                    i = bisect.bisect_right(begins, at) - 1
+                    hits[i].append((WORD + literal, at - begins[i]))
+                    at = joined_low.find(literal, at + 1)
         joined = "\n".join(words)
         for kind, pattern in ((DIGIT, _DIGIT if self.digits else None), (UPPER, _UPPER if self.upper else None),
                               (DIGIT_START, _DIGIT_START if self.digit_starts else None)):
@@ -1033,7 +1033,9 @@ class Scanner:
                 conditions[word] = (tuple(sorted({t for _, then in each for t in then})), each)
             if names or starts:
                 starts.extend((name, 0) for name in names)
-                found = (frozenset(name for name, _ in starts), tuple(sorted(set(starts))))
+                where = tuple(sorted(set(starts)))
+                found = (frozenset(name for name, _ in starts), where,
+                         tuple(name for name, k in where if k == 0), tuple((name, k) for name, k in where if k))
             else:  # most words hold nothing: one shared entry
                 found = _NOTHING
             memo[word] = found
@@ -1111,15 +1113,18 @@ class Windows:
             self._masks[name] = everything
 
     def _read_paragraph(self, bit: int, words: list[str], offsets: list[int],
-              held_by: list[tuple[frozenset[str], tuple[tuple[str, int], ...]]],
-              conditions: dict[str, Condition], i: int, j: int) -> None:
+              held_by: list[Held], conditions: dict[str, Condition], i: int, j: int) -> None:
         """Paragraph `bit`, made of words[i:j]: the anchors it holds, and where each starts."""
         starts, names = self._starts, set()
         # only the words that hold an anchor, picked out without a Python loop
-        for (held, where), p in compress(zip(held_by[i:j], offsets[i:j]), map(is_not, held_by[i:j], repeat(_NOTHING))):
+        for (held, _, at_start, inside), p in compress(zip(held_by[i:j], offsets[i:j]),
+                                                       map(is_not, held_by[i:j], repeat(_NOTHING))):
             names |= held
-            for name, k in where:
-                starts[name].append(p + k)
+            for name in at_start:
+                starts[name].append(p)
+            if inside:
+                for name, k in inside:
+                    starts[name].append(p + k)
         if conditions:  # the first words of entries of several words, where their entries go on
             last = len(words) - 1
             for k in compress(range(i, j), map(conditions.__contains__, words[i:j])):
@@ -1150,8 +1155,7 @@ class Windows:
             each = tuple((name, then) for name, then in each if following.startswith(then))
         return [name for name, _ in each]
 
-    def _held_by(self, words: list[str]) -> tuple[list[tuple[frozenset[str], tuple[tuple[str, int], ...]]],
-                                                  dict[str, Condition]]:
+    def _held_by(self, words: list[str]) -> tuple[list[Held], dict[str, Condition]]:
         """What each word holds, from the scanner's memory (which learns the new words first), and
         the conditions of the words that hold an anchor only if the right word follows."""
         scanner = self.scanner
@@ -1164,7 +1168,7 @@ class Windows:
             if scanner.generation != generation:  # the memory was cleared meanwhile: ask for each word
                 held_by, conditions = [], {}
                 for word in words:
-                    held_by.append(scanner.of_word(word))
+                    held_by.append(scanner.held(word))
                     if word in scanner._conditions:  # read now: the next word's learning may clear it
                         conditions[word] = scanner._conditions[word]
                 return held_by, conditions
@@ -1269,13 +1273,18 @@ class Windows:
     def _followed(self, name: str, then: frozenset[str]) -> list[int]:
         """Where the whole word `name` starts with white space after it and one of `then` next."""
         key = ("next", name)
-        pairs = self._cache.get(key)
-        if pairs is None:  # each start, and where the next word starts
+        found = self._cache.get(key)
+        if found is None:  # each start, and where the next word starts
             text, match = self.text, _WORD_SPACE.match
-            pairs = self._cache[key] = [(p, m.end()) for p in self._at[name] if (m := match(text, p))]
-        at = self._at
-        allowed = set(chain.from_iterable(at.get(a, ()) for a in then))
-        return [p for p, q in pairs if q in allowed]
+            pairs = [(p, m.end()) for p in self._at[name] if (m := match(text, p))]
+            start_of = {q: p for p, q in pairs}
+            found = self._cache[key] = (pairs, start_of if len(start_of) == len(pairs) else None)
+        pairs, start_of = found
+        allowed = set(chain.from_iterable(self._at.get(a, ()) for a in then))
+        if start_of is None:  # two starts in one word
+            return [p for p, q in pairs if q in allowed]
+        # fewer followers than places of `name` ("the"): each looked up, in order
+        return [start_of[q] for q in sorted(allowed.intersection(start_of))]
 
 
 def between(positions: list[int], pos: int, endpos: int) -> list[int]:

@@ -136,33 +136,42 @@ def _timed(run: Run, rule: Rule, func, *args):
 _BOUND_FROM = 4  # starts in a span from which the last start worth trying is looked up (it costs a few bisects)
 
 
-def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts: list[int] | None) -> list[Match]:
+def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts: list[int] | None,
+          w: Windows | None = None) -> list[Match]:
     """Every non-overlapping match of one rule in each span, as finditer finds them. With `starts`
     (where every match must start), the pattern is tried only there, leftmost first, each match
-    resuming the search after its end. One timed run for all the spans: the time limit is the rule's."""
+    resuming the search after its end. One timed run for all the spans: the time limit is the rule's.
+    `w`: the article's anchors (run.anchored), which bound the starts tried in a span."""
     if not spans:
         return []
     pattern = _compiled(rule.compiled)
-    w = run.anchored(rule, text) if starts is not None and rule.anchors else None
+    if starts is None or not rule.anchors:
+        w = None
+    elif w is None:
+        w = run.anchored(rule, text)
 
     def scan(*limit):
         found: list[Any] = []
+        dog = run.watchdog
         if starts is None:
             for a, b in spans:
-                _renew(run)
+                if dog is not None:  # each span gets the whole time limit (_renew)
+                    dog.deadline = time.perf_counter() + run.timeout
                 found.extend(m for m in pattern.finditer(text, a, b, False, *limit) if m.end() > m.start())
             return found
         match = pattern.match
         watched = limit == _WATCHED  # then a plain call, without a tuple built for each
         for a, b in spans:
             resume = a
-            tried = between(starts, a, b)
-            if w is not None and len(tried) > _BOUND_FROM:  # none starts after the last anchor of a clause
-                tried = tried[:bisect.bisect_right(tried, w.last_start(rule.anchors, a, b))]
-            if not tried:
+            lo = bisect.bisect_left(starts, a)
+            hi = bisect.bisect_left(starts, b, lo)
+            if w is not None and hi - lo > _BOUND_FROM:  # none starts after the last anchor of a clause
+                hi = bisect.bisect_right(starts, w.last_start(rule.anchors, a, b), lo, hi)
+            if hi <= lo:
                 continue
-            _renew(run)
-            for p in tried:
+            if dog is not None:
+                dog.deadline = time.perf_counter() + run.timeout
+            for p in starts[lo:hi]:
                 if p < resume:  # inside the last match, or a start listed twice
                     continue
                 resume = p + 1
@@ -189,12 +198,11 @@ def _groups_at(text: str, regs: tuple[tuple[int, int], ...], slots: tuple[tuple[
     return out
 
 
-def _absent(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> bool:
+def _absent(run: Run, rule: Rule, text: str, pos: int, endpos: int, w: Windows | None) -> bool:
     """A rule read in a window (before or after a quotation) is tried only where its anchors and
-    trigger occur (and not at all once it has run out of time on this article)."""
+    trigger occur (and not at all once it has run out of time on this article). w: run.anchored."""
     if rule.id in run.timed_out:
         return True
-    w = run.anchored(rule, text)
     if w is not None and not w.any_in(rule.anchors, pos, endpos):
         return True
     return rule.trigger_compiled is not None and not _trigger_hits(run, rule, text, [(pos, endpos)], first_only=True)
@@ -242,7 +250,7 @@ def _trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]
 
 def match_at(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> Match | None:
     """A match that starts exactly at pos (for rules read after a quotation)."""
-    if _absent(run, rule, text, pos, endpos):
+    if _absent(run, rule, text, pos, endpos, run.anchored(rule, text)):
         return None
     m = _timed(run, rule, _compiled(rule.compiled).match, text, pos, endpos)
     return Match(rule, m.start(), m.end(), _groups(m)) if m else None
@@ -253,13 +261,13 @@ def match_ending(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     """The match from the leftmost start in text[pos:endpos] whose match (the first the pattern
     finds from that start) ends exactly at endpos (rules read before a quotation); with
     `latest_start`, only a start there or earlier. Rules ruled out first by their ReverseCheck."""
-    if _absent(run, rule, text, pos, endpos):
+    w = run.anchored(rule, text)
+    if _absent(run, rule, text, pos, endpos, w):
         return None
     check = rule.reverse
     if check is not None and check.worth_asking() and not _timed(run, rule, check.may_end_at, text, pos, endpos):
         return None
 
-    w = run.anchored(rule, text)
     starts = w.starts(rule.first, rule.leads) if w is not None and rule.first else None
     pattern = _compiled(rule.compiled)
     last = endpos if latest_start is None else min(latest_start, endpos)
@@ -304,9 +312,9 @@ def select(matches: Iterable[Match]) -> list[Match]:
     return sorted(chosen, key=lambda m: (m.start, m.end))
 
 
-def _windows(run: Run, rule: Rule, text: str, pos: int, endpos: int) -> list[tuple[int, int]]:
-    """Where a rule can match: the paragraphs holding its anchors, else all of text[pos:endpos]."""
-    w = run.anchored(rule, text)
+def _windows(run: Run, rule: Rule, text: str, pos: int, endpos: int, w: Windows | None) -> list[tuple[int, int]]:
+    """Where a rule can match: the paragraphs holding its anchors, else all of text[pos:endpos]
+    (w: the article's anchors, run.anchored)."""
     cnf = rule.near or rule.anchors
     if w is None or not cnf:  # a rule with only first anchors is tried at them, in the whole text
         return [(pos, endpos)]
@@ -323,13 +331,13 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
     that costly patterns never scan text that cannot hold a match)."""
     if rule.id in run.timed_out:
         return []
-    windows = _windows(run, rule, text, pos, endpos)
+    w = run.anchored(rule, text)
+    windows = _windows(run, rule, text, pos, endpos, w)
     if not windows:  # no paragraph holds the rule's anchors
         return []
-    w = run.anchored(rule, text)
     starts = w.starts(rule.first, rule.leads) if w is not None and rule.first else None
     if rule.trigger_compiled is None or not sentences:
-        return _scan(run, rule, text, windows, starts)
+        return _scan(run, rule, text, windows, starts, w)
     hits = _shared_trigger_hits(run, rule, text, windows)
     if not hits:
         return []
@@ -342,7 +350,7 @@ def _matches(run: Run, rule: Rule, text: str, pos: int, endpos: int,
             a, b = sentences[k]
             if b > pos and a < endpos:
                 chosen.append((max(a, pos), min(b, endpos)))
-    return _scan(run, rule, text, chosen, starts)
+    return _scan(run, rule, text, chosen, starts, w)
 
 
 def _shared_trigger_hits(run: Run, rule: Rule, text: str, windows: list[tuple[int, int]]) -> list[int]:

@@ -204,19 +204,33 @@ def _same_person(a: list[str], b: list[str]) -> bool:
 
 
 def _cluster_people(mentions: list[Mention]) -> list[Entity]:
+    """Each mention joins the latest person with the same name (_same_person), else starts one."""
     people: list[Entity] = []
     names: list[list[str]] = []  # each person's name, split once
+    # the people whose name (now or before) starts or ends with a word: two names are the same
+    # person only if they share their first or their last word, so only those are compared
+    # (an article names hundreds of people, and comparing each mention with all was quadratic)
+    by_word: dict[tuple[int, str], list[int]] = {}
     for m in mentions:
         words = m.name.split()
-        k = next((k for k in range(len(people) - 1, -1, -1) if _same_person(words, names[k])), None)
+        if words:
+            near = {*by_word.get((0, words[0]), ()), *by_word.get((-1, words[-1]), ())}
+            k = next((k for k in sorted(near, reverse=True) if _same_person(words, names[k])), None)
+        else:
+            k = next((k for k in range(len(people) - 1, -1, -1) if _same_person(words, names[k])), None)
         if k is None:
             people.append(Entity(id="", kind="person", name=m.name, rule=m.rule, title=m.title,
                                  country=m.country, mentions=[m.span]))
             names.append(words)
+            if words:
+                by_word.setdefault((0, words[0]), []).append(len(people) - 1)
+                by_word.setdefault((-1, words[-1]), []).append(len(people) - 1)
             continue
         target = people[k]
         if len(words) > len(names[k]):
             target.name, names[k] = m.name, words
+            by_word.setdefault((0, words[0]), []).append(k)
+            by_word.setdefault((-1, words[-1]), []).append(k)
         target.title = target.title or m.title
         target.country = target.country or m.country
         target.mentions.append(m.span)
