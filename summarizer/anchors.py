@@ -968,7 +968,7 @@ class Scanner:
         patterns each run once over all the words joined by newlines (no anchor holds one), rather
         than once a word: most of a new word's cost was those calls."""
         lows = [lower(word) for word in words]
-        hits: list[list[tuple[str, int]]] = [[] for _ in words]
+        hits: dict[int, list[tuple[str, int]]] = {}  # word index -> (anchor, offset): few words have any
         # where each word starts, joined (a word and its lower case have the same offsets)
         begins = list(accumulate((len(word) + 1 for word in words), initial=0))
         if self.words:  # every place each literal word occurs (str.find: a regex tried at every letter is slower)
@@ -977,7 +977,7 @@ class Scanner:
                 at = joined_low.find(literal)
                 while at >= 0:
                     i = bisect.bisect_right(begins, at) - 1
-                    hits[i].append((WORD + literal, at - begins[i]))
+                    hits.setdefault(i, []).append((WORD + literal, at - begins[i]))
                     at = joined_low.find(literal, at + 1)
         joined = "\n".join(words)
         for kind, pattern in ((DIGIT, _DIGIT if self.digits else None), (UPPER, _UPPER if self.upper else None),
@@ -986,7 +986,7 @@ class Scanner:
                 for m in patterns.finditer(pattern, joined):
                     at = m.start()
                     i = bisect.bisect_right(begins, at) - 1
-                    hits[i].append((kind, at - begins[i]))
+                    hits.setdefault(i, []).append((kind, at - begins[i]))
         prefix, stems, letters = self.prefix, self._stems, self.letters
         if stems is None:  # every beginning of a prefix entry, with the anchors of the entry it is
             stems = self._stems = {key[:end]: prefix.get(key[:end], _NONE)
@@ -994,9 +994,9 @@ class Scanner:
         memo, conditions = self._memo, self._conditions
         exact_of, followed_of, letters_of, stem_of = self.exact.get, self.followed.get, letters.get, stems.get
         out = []
-        for word, low, starts in zip(words, lows, hits):
+        for index, (word, low) in enumerate(zip(words, lows)):
             names: set[str] = set()
-            seconds: dict[str, set[str]] = {}
+            seconds: dict[str, set[str]] | None = None
             # case-sensitive anchors are keyed as written, the others case-folded; a pattern that
             # ignores case matches the Turkish İ and ı as i, which casefold() alone does not give
             # (an ASCII word's case folds are its lower case)
@@ -1007,31 +1007,39 @@ class Scanner:
             for key in keys:
                 held = exact_of(key)
                 if held:
-                    names.update(held)
+                    names |= held
                 going_on = followed_of(key)
                 if going_on:
+                    if seconds is None:
+                        seconds = {}
                     for anchor, then in going_on.items():
                         seconds.setdefault(anchor, set()).update(then)
                 if letters:  # the word, or its part before a character that is no letter ("G20" in "G20s")
-                    names.update(letters_of(key, ()))
+                    held = letters_of(key)
+                    if held:
+                        names |= held
                     if not key.isalpha():
                         for end in range(1, len(key)):
                             if not key[end].isalpha():
-                                names.update(letters_of(key[:end], ()))
+                                held = letters_of(key[:end])
+                                if held:
+                                    names |= held
                 for end in range(1, len(key) + 1):  # the walk stops at the first that begins no entry
                     held = stem_of(key[:end])
                     if held is None:
                         break
                     if held:
-                        names.update(held)
+                        names |= held
             if len(memo) >= _MEMO_LIMIT:
                 memo.clear()
                 conditions.clear()
                 self.generation += 1
-            if seconds.keys() - names:  # every second word, and each anchor's own
+            if seconds and seconds.keys() - names:  # every second word, and each anchor's own
                 each = tuple((a, tuple(sorted(then))) for a, then in sorted(seconds.items()) if a not in names)
                 conditions[word] = (tuple(sorted({t for _, then in each for t in then})), each)
+            starts = hits.get(index)
             if names or starts:
+                starts = starts or []
                 starts.extend((name, 0) for name in names)
                 where = tuple(sorted(set(starts)))
                 found = (frozenset(name for name, _ in starts), where,
