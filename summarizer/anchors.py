@@ -1089,6 +1089,7 @@ class Windows:
     _at_cache: dict[str, list[int]] | None = None
     _cache: dict[Any, Any] = field(default_factory=dict)
     _word_starts: list[int] = field(default_factory=list)  # where each word of the paragraphs starts
+    _inside: dict[str, list[int]] = field(default_factory=dict)  # anchor -> its starts that are no word's start
 
     def __post_init__(self) -> None:
         spans, starts = self.spans, defaultdict(list)
@@ -1123,7 +1124,7 @@ class Windows:
     def _read_paragraph(self, bit: int, words: list[str], offsets: list[int],
               held_by: list[Held], conditions: dict[str, Condition], i: int, j: int) -> None:
         """Paragraph `bit`, made of words[i:j]: the anchors it holds, and where each starts."""
-        starts, names = self._starts, set()
+        starts, inside_starts, names = self._starts, self._inside, set()
         # only the words that hold an anchor, picked out without a Python loop
         for (held, _, at_start, inside), p in compress(zip(held_by[i:j], offsets[i:j]),
                                                        map(is_not, held_by[i:j], repeat(_NOTHING))):
@@ -1133,6 +1134,7 @@ class Windows:
             if inside:
                 for name, k in inside:
                     starts[name].append(p + k)
+                    inside_starts.setdefault(name, []).append(p + k)
         if conditions:  # the first words of entries of several words, where their entries go on
             last = len(words) - 1
             for k in compress(range(i, j), map(conditions.__contains__, words[i:j])):
@@ -1269,7 +1271,14 @@ class Windows:
             return None
         key = ("first", first, leads)
         found = self._cache.get(key)
-        if found is None:
+        if found is None and WORD_START in first:
+            # every word start is tried: of the other anchors, only their starts inside a word (a
+            # capital in "McCain") and those of the anchors read outside words (lines, marks) add any
+            at = self._at
+            extra = [p for name in first if name != WORD_START
+                     for p in (self._inside.get(name, ()) if name in self._starts else at.get(name, ()))]
+            found = self._cache[key] = sorted(chain(at[WORD_START], extra)) if extra else at[WORD_START]
+        elif found is None:
             at = self._at
             followed = {a: c for a, c in leads if c.isdisjoint(everywhere)}
             lists = [self._followed(name, followed[name]) if name in followed else at[name]
