@@ -1297,7 +1297,10 @@ class Windows:
             start_of = {q: p for p, q in pairs}
             found = self._cache[key] = (pairs, start_of if len(start_of) == len(pairs) else None)
         pairs, start_of = found
-        allowed = set(chain.from_iterable(self._at.get(a, ()) for a in then))
+        key = ("allowed", then)
+        allowed = self._cache.get(key)
+        if allowed is None:  # rules that share a lead word mostly share its followers
+            allowed = self._cache[key] = set(chain.from_iterable(self._at.get(a, ()) for a in then))
         if start_of is None:  # two starts in one word
             return [p for p, q in pairs if q in allowed]
         # fewer followers than places of `name` ("the"): each looked up, in order
