@@ -10,6 +10,23 @@ if TYPE_CHECKING:
 
 SCHEMA = "summarizer.factsheet/1"
 _WORD = patterns.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
+_JOINERS = "'’-"  # inside a word, never one alone
+_WORD_TABLE: dict[int, str | None] = {}
+
+
+def word_count(text: str) -> int:
+    """How many _WORD matches text holds: the runs of letters, digits and joiners with a letter or
+    digit in them. Most news text is Latin script and common punctuation, which str.translate
+    maps to ASCII (a letter or digit to "a", a joiner to nothing, anything else to a space) for a
+    str.split to count, faster than the regex; other text is counted by the regex itself."""
+    table = _WORD_TABLE
+    if not table:  # each character as _WORD itself classifies it
+        for c in (*range(0x250), *range(0x2000, 0x2070)):
+            ch = chr(c)
+            table[c] = None if ch in _JOINERS else "a" if _WORD.fullmatch(ch) else " "
+    mapped = text.translate(table)
+    return len(mapped.split()) if mapped.isascii() else patterns.count(_WORD, text)
+
 
 
 def _span(s) -> list[int]:
@@ -51,7 +68,7 @@ def build(analysis: "Analysis") -> dict[str, Any]:
         "dateline": dateline,
         "language": str(art.metadata.get("language") or "en"),
         "region": analysis.region,
-        "wordCount": patterns.count(_WORD, art.body),
+        "wordCount": word_count(art.body),
         "location": ({"text": ents.location["text"], "span": ents.location["span"]} if ents.location else None),
         "lead": _lead(analysis),
     }

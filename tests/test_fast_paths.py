@@ -116,3 +116,14 @@ def test_a_start_listed_twice_is_tried_once_and_finds_what_one_listing_finds():
 def test_a_count_of_matches_is_the_number_findall_finds(text: str) -> None:
     word = patterns.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
     assert patterns.count(word, text) == len(patterns.findall(word, text))
+
+
+_WORD_COUNT_CHARS = st.sampled_from(list("ab Z9'’-_.,\n\t\u00a0\u2009\u2014“”") + ["é", "ß", "²", "½", "\u0301", "Ⓐ", "日",
+                                                                               "Ω", "ǅ", "\u2066", "ⁱ"])
+
+
+@given(st.lists(_WORD_COUNT_CHARS, max_size=40).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_word_count_is_the_regex_count(text):
+    from summarizer.facts import _WORD, word_count
+    assert word_count(text) == patterns.count(_WORD, text)
