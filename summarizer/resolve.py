@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterator
 
 import regex
 
@@ -168,7 +168,7 @@ class Resolver:
         # a vote counts only for a person whose gender is not known yet, mentioned just before
         unknown = [s[0] for s, e in self.people if id(e) not in found]
         votes: dict[int, dict[str, int]] = {}
-        for m in patterns.finditer(_PRONOUN_TOKEN, self.text, self.article.body_start):
+        for m in self._pronouns_after(unknown):
             si = self.sentence_index(m.start())
             lo = self.sent_starts[si - 1] if si > 0 else 0
             if bisect.bisect_left(unknown, lo) == bisect.bisect_left(unknown, m.start()) or self.in_quote(m.start()):
@@ -187,6 +187,25 @@ class Resolver:
             elif tally["f"] > 2 * tally["m"]:
                 found[key] = "f"
         return found
+
+    def _pronouns_after(self, unknown: list[int]) -> Iterator[Any]:
+        """The pronouns of the body that could vote for a person mentioned at one of `unknown`
+        (sorted): those after such a mention, in its sentence or the next. Only those stretches
+        are read, not the whole text."""
+        starts, text = self.sent_starts, self.text
+        stretches: list[list[int]] = []
+        for u in unknown:
+            k = bisect.bisect_right(starts, u) + 1  # the sentence after the one holding u ends there
+            a, b = max(u + 1, self.article.body_start), starts[k] if k < len(starts) else len(text)
+            if stretches and a <= stretches[-1][1]:
+                stretches[-1][1] = max(stretches[-1][1], b)
+            elif a < b:
+                stretches.append([a, b])
+        for a, b in stretches:
+            for m in patterns.finditer(_PRONOUN_TOKEN, text, a):  # the look-behind still sees before a
+                if m.start() >= b:
+                    break
+                yield m
 
     # -- resolution -----------------------------------------------------------------------
 

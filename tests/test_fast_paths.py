@@ -127,3 +127,31 @@ _WORD_COUNT_CHARS = st.sampled_from(list("ab Z9'’-_.,\n\t\u00a0\u2009\u2014“
 def test_word_count_is_the_regex_count(text):
     from summarizer.facts import _WORD, word_count
     assert word_count(text) == patterns.count(_WORD, text)
+
+
+def test_pronouns_read_for_gender_votes_are_those_a_full_scan_would_count():
+    """Resolver._pronouns_after reads only the stretches after unknown-gender mentions; it must
+    give every pronoun of the body that has such a mention before it in its sentence or the one
+    before (the only ones _genders counts), as a scan of the whole body would."""
+    from summarizer.article import from_text
+    from summarizer.resolve import _PRONOUN_TOKEN, Resolver
+    rnd = random.Random(4)
+    words = ["He", "he", "she", "Her", "herself", "his", "the", "Lee", "Ana", "said", "them", "ahe", "she's"]
+    for _ in range(300):
+        sentences = [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 6))) + rnd.choice([".", "!", "?"])
+                     for _ in range(rnd.randint(1, 7))]
+        text = "date 2024-01-01\n\n" + " ".join(s[0].upper() + s[1:] for s in sentences) + "\n"
+        article = from_text(text, "t.txt")
+        resolver = object.__new__(Resolver)
+        resolver.text, resolver.article = text, article
+        resolver.sent_starts = [a for a, _ in article.sentences]
+        candidates = [i for i in range(article.body_start, len(text)) if text[i].isupper()]
+        unknown = sorted(rnd.sample(candidates, min(len(candidates), rnd.randint(0, 3))))
+
+        def counted(x: int) -> bool:
+            si = resolver.sentence_index(x)
+            lo = resolver.sent_starts[si - 1] if si > 0 else 0
+            return any(lo <= u < x for u in unknown)
+        expected = [m.span() for m in _PRONOUN_TOKEN.finditer(text, article.body_start) if counted(m.start())]
+        got = [m.span() for m in resolver._pronouns_after(unknown) if counted(m.start())]
+        assert got == expected, (text, unknown)
