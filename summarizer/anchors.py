@@ -964,9 +964,9 @@ class Scanner:
         return found
 
     def learn(self, words: list[str]) -> list[Held]:
-        """Read words not yet remembered, and remember them. The literal-word, digit and capital
-        patterns each run once over all the words joined by newlines (no anchor holds one), rather
-        than once a word: most of a new word's cost was those calls."""
+        """Read words not yet remembered, and remember them. The digit and capital patterns run
+        once over all the words joined by newlines (no anchor holds one), and each literal word is
+        looked for once in them, rather than once a word: most of a new word's cost was those calls."""
         lows = [lower(word) for word in words]
         hits: dict[int, list[tuple[str, int]]] = {}  # word index -> (anchor, offset): few words have any
         # where each word starts, joined (a word and its lower case have the same offsets)
