@@ -1171,7 +1171,7 @@ class Windows:
         scanner = self.scanner
         memo = scanner._memo
         held_by = list(map(memo.get, words))  # None: not read yet
-        if None in held_by:
+        if not all(held_by):  # a word not read yet (what a word holds is never empty, so all() says so)
             generation = scanner.generation
             missing = list(compress(range(len(words)), map(is_, held_by, repeat(None))))
             scanner.learn(list(dict.fromkeys(words[k] for k in missing)))
