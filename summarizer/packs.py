@@ -35,7 +35,7 @@ CONTEXTS = {"text", "after", "before", "inside"}
 ORDERS = ("mdy", "dmy")  # numeric dates: month first (US) or day first (most of the world)
 MANIFEST_KEYS = {"name", "extends", "description"}
 FILE_KEYS = {"lexicons", "macros", "rules", "checks"}
-_CACHE_FORMAT = 21  # bump when RuleSet, Rule or Lexicon change shape
+_CACHE_FORMAT = 22  # bump when RuleSet, Rule or Lexicon change shape
 _REF = patterns.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Lu}
 _ID = patterns.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 
