@@ -853,7 +853,6 @@ def _split_words(text: str, a: int, b: int) -> tuple[list[str], list[int]]:
     return parts[1::2], list(accumulate(map(len, parts), initial=a))[1:-1:2]
 _DIGIT = patterns.compile(r"\d")
 _DIGIT_START = patterns.compile(r"(?<!\d)\d")  # in the words joined by newlines: no digit before it in its word
-_NEWLINE = patterns.compile(r"\n")
 _WORD_SPACE = patterns.compile(r"\w+\s+")
 _SECOND_WORD = patterns.compile(r" (\w+)")  # after an entry's first word: a space and its second word
 _ENTRY_GAP = patterns.compile(r"[\s\-]+")  # what lies between two words of one entry (lexicon._SEP)
@@ -1183,9 +1182,13 @@ class Windows:
         if at is None:
             at = dict(self._starts)
             at[WORD_START] = self._word_starts
-            if self.scanner.lines:  # where every line starts, blank ones between paragraphs too
-                at[LINE] = [0, *(m.end() for m in patterns.finditer(_NEWLINE, self.text))]
             text = self.text
+            if self.scanner.lines:  # where every line starts, blank ones between paragraphs too
+                lines = at[LINE] = [0]
+                i = text.find("\n")
+                while i >= 0:
+                    lines.append(i + 1)
+                    i = text.find("\n", i + 1)
             for mark in self.scanner.marks:  # punctuation marks: str.find, much quicker than a regex here
                 i = text.find(mark)
                 if i >= 0:
