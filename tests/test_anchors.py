@@ -1224,6 +1224,16 @@ def test_a_rule_tried_at_word_starts_finds_what_a_full_scan_finds(tmp_path) -> N
     assert anchored == full and len(full) == 3
 
 
+def test_a_rule_tried_at_word_starts_and_capitals_finds_a_match_opening_inside_a_word(tmp_path) -> None:
+    # word starts and capitals: the capitals inside a word ("McCain") are the only ones added
+    rules, rule = one_rule(tmp_path, r"(?:\b\p{Ll}+|\p{Lu}\p{Ll}+)\s+met")
+    assert rule.first == {"word-start", "upper"}
+    art = article.from_text("date 2024-01-01\n\nMcCain met Ann, then envoys met NATO and O'Brien met Bo.\n", "t")
+    anchored, full = anchored_and_full(rules, rule, art)
+    assert anchored == full
+    assert [art.text[s:e] for s, e, _ in full] == ["Cain met", "envoys met", "Brien met"]
+
+
 def test_a_rule_with_a_lexicon_entry_opening_with_a_mark_finds_what_a_full_scan_finds(tmp_path) -> None:
     head = "lexicons:\n  zorg: [\"'Ndrangheta\", Camorra]\n"
     rules, rule = one_rule(tmp_path, r"(?P<name>(?:\b\p{Ll}+|{zorg})\s+met)", head=head)
