@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 SCHEMA = "summarizer.factsheet/1"
 _WORD = patterns.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’\-]*")
 _JOINERS = "'’-"  # inside a word, never one alone
-_WORD_TABLE: dict[int, str | None] = {}
+_WORD_TABLE: dict[int, str | None] | None = None
 
 
 def word_count(text: str) -> int:
@@ -19,11 +19,13 @@ def word_count(text: str) -> int:
     digit in them. Most news text is Latin script and common punctuation, which str.translate
     maps to ASCII (a letter or digit to "a", a joiner to nothing, anything else to a space) for a
     str.split to count, faster than the regex; other text is counted by the regex itself."""
+    global _WORD_TABLE
     table = _WORD_TABLE
-    if not table:  # each character as _WORD itself classifies it
-        for c in (*range(0x250), *range(0x2000, 0x2070)):
-            ch = chr(c)
-            table[c] = None if ch in _JOINERS else "a" if _WORD.fullmatch(ch) else " "
+    if table is None:  # each character as _WORD itself classifies it; made whole before it is
+        # shared, since another thread would count with a table half made
+        table = {c: None if chr(c) in _JOINERS else "a" if _WORD.fullmatch(chr(c)) else " "
+                 for c in (*range(0x250), *range(0x2000, 0x2070))}
+        _WORD_TABLE = table
     mapped = text.translate(table)
     return len(mapped.split()) if mapped.isascii() else patterns.count(_WORD, text)
 

@@ -155,3 +155,26 @@ def test_pronouns_read_for_gender_votes_are_those_a_full_scan_would_count():
         expected = [m.span() for m in _PRONOUN_TOKEN.finditer(text, article.body_start) if counted(m.start())]
         got = [m.span() for m in resolver._pronouns_after(unknown) if counted(m.start())]
         assert got == expected, (text, unknown)
+
+
+def test_word_count_from_a_second_thread_while_the_first_builds_its_table_is_right(monkeypatch):
+    """The table is shared once whole: a call that starts while another is still building it (a
+    host running summarizer in threads) counts with a whole table of its own, not a half-made one."""
+    from summarizer import facts
+    text = "The minister's talks, in Paris; ended. Well-known x.y z"
+    expected = patterns.count(facts._WORD, text)
+    monkeypatch.setattr(facts, "_WORD_TABLE", None)
+    real, seen, started = facts._WORD, [], []
+
+    class Interrupted:  # _WORD, but the other call runs while the first is halfway through
+        def fullmatch(self, ch):
+            if not started:  # at the first character, with nothing of the table made yet
+                started.append(True)
+                seen.append(facts.word_count(text))
+            return real.fullmatch(ch)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+    monkeypatch.setattr(facts, "_WORD", Interrupted())
+    assert facts.word_count(text) == expected
+    assert seen == [expected]
