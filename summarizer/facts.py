@@ -33,7 +33,6 @@ def word_count(text: str) -> int:
     return mapped.count(" a") + mapped.startswith("a")  # where each run of "a"s starts
 
 
-
 def _span(s) -> list[int]:
     return [int(s[0]), int(s[1])]
 
