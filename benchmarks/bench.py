@@ -128,15 +128,15 @@ def throughput(texts: list[tuple[str, str]], folder: Path, limit: int | None, pa
         cmd = [sys.executable, __file__, "--cold-child", str(folder)] + (["--limit", str(limit)] if limit else [])
         proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
         cold.append(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
-    first = statistics.median(cold)
+    seconds = statistics.median(cold)
     timings, profiled = {}, 0.0
     if profile:
         profiler = Summarizer(profile=True)
         profiled = _pass(profiler, texts)
         timings = profiler.timings
     megabytes = sum(len(t.encode("utf-8")) for _, t in texts) / 1e6
-    return {"articles": len(texts), "megabytes": megabytes, "seconds": first,
-            "articles_per_s": len(texts) / first, "mb_per_s": megabytes / first,
+    return {"articles": len(texts), "megabytes": megabytes, "seconds": seconds,
+            "articles_per_s": len(texts) / seconds, "mb_per_s": megabytes / seconds,
             "mb_per_s_range": (megabytes / max(cold), megabytes / min(cold)), "passes": len(cold),
             "warm_seconds": second, "warm_mb_per_s": megabytes / second,
             "timings": timings, "profiled_seconds": profiled}

@@ -152,11 +152,9 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
 
     def scan(*limit):
         found: list[Any] = []
-        dog = run.watchdog
         if starts is None:
             for a, b in spans:
-                if dog is not None:  # each span gets the whole time limit (_renew)
-                    dog.deadline = time.perf_counter() + run.timeout
+                _renew(run)
                 found.extend(m for m in pattern.finditer(text, a, b, False, *limit) if m.end() > m.start())
             return found
         match = pattern.match
@@ -169,8 +167,7 @@ def _scan(run: Run, rule: Rule, text: str, spans: list[tuple[int, int]], starts:
                 hi = bisect.bisect_right(starts, w.last_start(rule.anchors, a, b), lo, hi)
             if hi <= lo:
                 continue
-            if dog is not None:
-                dog.deadline = time.perf_counter() + run.timeout
+            _renew(run)
             for p in starts[lo:hi]:
                 if p < resume:  # inside the last match, or a start listed twice
                     continue
