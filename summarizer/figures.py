@@ -227,7 +227,9 @@ def figures_steps(article: Article, rules: RuleSet, run: engine.Run, dates: list
             if second is not None:
                 values.append(second * factor)
         for v in values:
-            v = round(v, 6)
+            # 8.2 * 1e9 is 8199999999.999999 in binary floating point: 15 significant digits are
+            # what a double holds exactly, so the product is read back at that precision first
+            v = round(float(f"{v:.15g}"), 6)
             f = Figure(" ".join(text[m.start:m.end].split()), int(v) if v == int(v) else v, unit,
                        (m.start, m.end), m.rule.id)
             _context(article, f, rules)

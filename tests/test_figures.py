@@ -27,6 +27,17 @@ def test_figure_value_and_unit(core: Summarizer, text: str, value: float, unit: 
     assert figures(core, text) == [(value, unit)]
 
 
+@pytest.mark.parametrize("text,value,unit", [
+    ("The company lost $8.2 billion last year.", 8_200_000_000, "USD"),
+    ("Exports reached 4.1 bln dlrs.", 4_100_000_000, "USD"),
+    ("The fund holds 0.7 million euros.", 700_000, "EUR"),
+])
+def test_a_decimal_times_a_scale_word_is_exact(core: Summarizer, text: str, value: int, unit: str) -> None:
+    # 8.2 * 1e9 is 8199999999.999999 in binary floating point
+    assert figures(core, text) == [(value, unit)]
+    assert isinstance(figures(core, text)[0][0], int)
+
+
 def test_a_range_gives_both_ends(core: Summarizer) -> None:
     assert figures(core, "Exports must grow 10 to 11 pct a year.") == [(10, "percent"), (11, "percent")]
 
