@@ -34,7 +34,7 @@ _ISO_DATE = patterns.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Sentence ends: . ! ? (plus closing quotes/brackets), then space and a capital, digit or quote.
 _SENT_END = patterns.compile(r"""[.!?]+['"’”»)\]]*(?=\s+['"‘“«(\[]?[\p{Lu}\d])""")
 _ABBREV = patterns.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Gen|Sen|Rep|Lt|Col|Capt|Sgt|St|Jr|Sr|Rev|Hon|Co|Corp|Inc|Ltd|No|"
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Gen|Sen|Rep|Del|Lt|Col|Capt|Sgt|St|Jr|Sr|Rev|Hon|Co|Corp|Inc|Ltd|No|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|approx|Adm|Maj|Cmdr|Brig|Supt|Messrs)"
     r"|\b\p{Lu}|\b(?:\p{L}\.){1,4}\p{L})\.$")
 

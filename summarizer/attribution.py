@@ -83,6 +83,29 @@ def _windows(article: Article, quotes: list[Quote], i: int, kept: set[int]) -> t
         after_b = nxt.open_span[0]
     return (close_end, after_b), before
 
+def _in_one_sentence(article: Article, m: engine.Match | None) -> engine.Match | None:
+    """A speaker read after a quotation is named within one sentence. A match whose cue lies in a
+    later sentence than its speaker's start ("... in relations. He added") is none; a speaker
+    phrase that runs on past its sentence ("said Mr. Litvack. The fund") ends with it."""
+    speaker = m.span_of("speaker") if m is not None else None
+    if speaker is None:
+        return m
+    sent_a, sent_b = article.sentence_at(speaker[0])
+    if not sent_a < sent_b < speaker[1]:
+        return m
+    cue = m.span_of("cue")
+    if cue is not None and cue[0] >= sent_b:
+        return None
+    end = sent_b
+    while end > speaker[0] and not _WORD_CHAR.match(article.text, end - 1):
+        end -= 1  # the sentence's closing mark and spaces
+    if end <= speaker[0]:
+        return None
+    groups = dict(m.groups)
+    groups["speaker"] = (article.text[speaker[0]:end], speaker[0], end)
+    return engine.Match(m.rule, m.start, max(end, cue[1]) if cue is not None else end, groups)
+
+
 def _after_ok(article: Article, q: Quote, m: engine.Match) -> bool:
     """After a quotation that ends its sentence, a new sentence ("He said the talks ...") is about
     what follows; only a short attribution that closes its own sentence ("Smith said on Monday.")
@@ -132,7 +155,7 @@ class Attributor:
             if rule.context == "after":
                 if after is None:
                     continue
-                m = engine.match_at(self.run, rule, text, after[0], after[1])
+                m = _in_one_sentence(self.article, engine.match_at(self.run, rule, text, after[0], after[1]))
                 if m and m.span_of("speaker") and _after_ok(self.article, q, m):
                     yield m, None
             elif before[1] > before[0]:

@@ -27,6 +27,22 @@ def test_a_speaker_with_a_party_tag(core: Summarizer) -> None:
     assert _speakers(core, text) == ["Ann Cole"]
 
 
+def test_a_speaker_after_a_partial_quote_is_not_read_from_the_next_sentence(core: Summarizer) -> None:
+    text = "Foreign Minister Ana Ruiz said the deal would “open a new chapter” in relations. He added that talks went well."
+    assert _speakers(core, text) == ["Ana Ruiz"]
+
+
+def test_a_speaker_after_the_verb_ends_with_its_sentence(core: Summarizer) -> None:
+    text = "“We have not changed our plans,” said a Kodo spokesman. To switch suppliers would take a year."
+    [quote] = core.facts(text)["quotes"]
+    assert quote["speaker"]["text"] == "a Kodo spokesman"
+
+
+def test_a_delegate_is_an_honorific_not_a_sentence_end(core: Summarizer) -> None:
+    text = "“This is a waste of time,” said Del. Stacey Moran of the Virgin Islands."
+    assert _speakers(core, text) == ["Stacey Moran"]
+
+
 def test_a_title_only_speaker_resolves_to_the_person_named_earlier(core: Summarizer) -> None:
     text = ("Mayor Nadia Rahman toured the flooded district on Monday.\n\n"
             "“Every school will reopen by September,” the mayor said.")
