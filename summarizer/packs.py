@@ -54,6 +54,18 @@ def shipped_regions() -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file()) if root.is_dir() else []
 
 
+def _shipped_pack(name: str) -> Path | None:
+    """The shipped pack called `name` ("core" or a region), or None. Only a listed name counts: a
+    region comes from article metadata too, and "/tmp/x" or "../../x" joined to the packs' folder
+    would name a folder anywhere."""
+    root = _packs_root()
+    if name == "core":
+        return root / "core"
+    if name in shipped_regions():
+        return root / "regions" / name
+    return None
+
+
 @dataclass
 class Example:
     text: str
@@ -293,10 +305,9 @@ def _resolve_pack_ref(ref: str, relative_to: Path, given: tuple[Path, ...] = ())
     """`extends: core` names a shipped pack or region; a path names a folder inside the pack or one
     the user gave with --rules. Nothing else: a rule pack is data and must not make the program read
     files anywhere it likes."""
-    root = _packs_root()
-    for candidate in (root / ref, root / "regions" / ref):
-        if (candidate / "pack.yaml").is_file():
-            return candidate
+    shipped = _shipped_pack(ref)
+    if shipped is not None:
+        return shipped
     path = (relative_to / ref).resolve()
     if path.is_dir():
         inside = path == relative_to.resolve() or relative_to.resolve() in path.parents
@@ -333,10 +344,10 @@ def _pack_order(user_packs: list[Path], region: str | None) -> list[Path]:
 
     visit(root / "core")
     if region:
-        region_dir = root / "regions" / region
-        if not (region_dir / "pack.yaml").is_file():
+        region_dir = _shipped_pack(region) if region != "core" else None
+        if region_dir is None:
             known = ", ".join(shipped_regions()) or "none"
-            raise RuleError(str(region_dir), f"unknown region {region!r}; shipped regions: {known}")
+            raise RuleError(str(root / "regions"), f"unknown region {region!r}; shipped regions: {known}")
         visit(region_dir)
     for folder in user_packs:
         visit(Path(folder))

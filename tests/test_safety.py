@@ -131,3 +131,45 @@ def test_extends_cannot_reach_a_folder_outside_the_given_packs(tmp_path):
     with pytest.raises(RuleError) as caught:
         packs.build([pack])
     assert "creds.yaml" not in str(caught.value) and "password" not in str(caught.value)
+
+
+def _outside_pack(tmp_path: Path) -> Path:
+    """A real pack (pack.yaml and all) in a folder nobody gave the program."""
+    outside = tmp_path / "outside" / "evil"
+    outside.mkdir(parents=True)
+    (outside / "pack.yaml").write_text("name: evil\nextends: core\n", encoding="utf-8")
+    (outside / "r.yaml").write_text("lexicons:\n  title+: [Grand Overlord]\n", encoding="utf-8")
+    return outside
+
+
+def _climb_to(target: Path, start: str = "") -> str:
+    """target, written relative to a folder of the shipped packs (../../..)."""
+    import os
+    return os.path.relpath(target, packs._packs_root() / start)
+
+
+@pytest.mark.parametrize("how", ["absolute", "climbing"])
+def test_extends_cannot_name_a_pack_outside_the_given_ones(tmp_path, how):
+    outside = _outside_pack(tmp_path)
+    ref = str(outside) if how == "absolute" else _climb_to(outside)
+    pack = tmp_path / "given" / "pack"
+    pack.mkdir(parents=True)
+    (pack / "pack.yaml").write_text(f"name: mine\nextends: {ref}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="outside this pack|unknown pack"):
+        packs.build([pack])
+
+
+@pytest.mark.parametrize("how", ["absolute", "climbing"])
+def test_a_region_is_a_shipped_name_not_a_path(tmp_path, how):
+    outside = _outside_pack(tmp_path)
+    region = str(outside) if how == "absolute" else _climb_to(outside, "regions")
+    with pytest.raises(RuleError, match="unknown region"):
+        packs.build([], region)
+
+
+def test_an_articles_region_cannot_load_a_pack_from_a_path(tmp_path, core):
+    outside = _outside_pack(tmp_path)
+    text = f"---\ndate: 2024-05-02\nregion: {outside}\n---\n\nGrand Overlord Carl Jensen opened the quay.\n"
+    people = core.facts(text)["people"]
+    assert all(p.get("title") != "Grand Overlord" for p in people)
+
