@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import timelimit
 from .errors import TemplateError
 
 if TYPE_CHECKING:  # jinja2 is imported when a template is rendered: `summarizer facts` starts faster
@@ -36,12 +38,44 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# What one render may take. The sandbox stops a template from reaching files or code, not from
+# asking for a billion-character string or looping for ever: these bound what it can ask for.
+RENDER_SECONDS = 10.0  # wall time of one render (where a timer signal can be used: timelimit.py)
+MOST_OUTPUT = 64 * 1024 * 1024  # characters a template may write
+MOST_REPEATED = 1_000_000  # items (characters) a `*` on a string or list may make
+MOST_POWER_BITS = 100_000  # bits the result of an integer `**` may have
+
+
+def _limited_binop(operator: str, left: Any, right: Any) -> None:
+    """Raise SecurityError for a `*` or `**` whose result would be too large to make."""
+    from jinja2.exceptions import SecurityError
+    if operator == "*":
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int) \
+                    and len(seq) * times > MOST_REPEATED:
+                raise SecurityError(f"a repeat of {len(seq) * times:,} items is more than the {MOST_REPEATED:,} "
+                                    "a template may make")
+    elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0 \
+            and abs(left) > 1 and right * abs(left).bit_length() > MOST_POWER_BITS:
+        raise SecurityError(f"a power with {right * abs(left).bit_length():,} bits is more than the "
+                            f"{MOST_POWER_BITS:,} a template may make")
+
+
 @lru_cache(maxsize=1)
 def environment() -> ImmutableSandboxedEnvironment:
-    """Sandboxed, StrictUndefined; the loader sees only the shipped templates folder."""
+    """Sandboxed, StrictUndefined; the loader sees only the shipped templates folder; `*` and `**`
+    checked for size (Jinja's intercepted_binops)."""
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
-    env = ImmutableSandboxedEnvironment(
+
+    class LimitedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _limited_binop(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+    env = LimitedSandbox(
         loader=jinja2.FileSystemLoader(str(templates_root())), undefined=jinja2.StrictUndefined,
         autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["json"] = _json
@@ -63,11 +97,35 @@ def _template(name: str, path: str | None) -> jinja2.Template:
         raise TemplateError(f"{path or name}:{exc.lineno}: template syntax error: {exc.message}") from None
 
 
+def _bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """template.render(**context), stopped once it has written MOST_OUTPUT characters or run
+    RENDER_SECONDS (TimeoutError)."""
+    from jinja2.exceptions import SecurityError
+    pieces: list[str] = []
+    size = 0
+    with timelimit.watching(RENDER_SECONDS) as dog:
+        if dog is not None:
+            dog.deadline = time.perf_counter() + RENDER_SECONDS
+        try:
+            for piece in template.generate(**context):
+                size += len(piece)
+                if size > MOST_OUTPUT:
+                    raise SecurityError(f"the output passed the {MOST_OUTPUT:,} characters a template may write")
+                pieces.append(piece)
+        finally:
+            if dog is not None:
+                dog.deadline = None
+    return "".join(pieces)
+
+
 def _render(name: str, path: str | None, **context: Any) -> str:
     import jinja2
     template = _template(name, path)
     try:
-        return template.render(**context)
+        return _bounded(template, context)
+    except TimeoutError:
+        raise TemplateError(f"{path or name}: refused: the template ran longer than {RENDER_SECONDS:g} s; "
+                            "look for loops over large ranges") from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"{path or name}: refused by the sandbox: {exc}") from None
     except jinja2.UndefinedError as exc:

@@ -71,6 +71,34 @@ def test_a_template_asking_for_a_huge_range_is_refused(tmp_path, core):
         render.facts_json(core.facts(ARTICLE), str(template))
 
 
+@pytest.mark.parametrize("source,why", [
+    ('{{ "x" * 1000000000 }}', "repeat"),
+    ("{{ [0] * 10**8 }}", "repeat"),
+    ("{{ 10 ** 10000000 }}", "power"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 64 }}{% endfor %}{% endfor %}", "output"),
+], ids=["string repeat", "list repeat", "power", "output"])
+def test_a_template_asking_for_too_much_memory_is_refused(tmp_path, core, source, why):
+    template = tmp_path / "hostile.j2"
+    template.write_text(source, encoding="utf-8")
+    with pytest.raises(TemplateError, match=f"refused by the sandbox: .*{why}"):
+        render.brief(core.facts(ARTICLE), template=str(template))
+
+
+def test_a_template_that_loops_for_ever_is_stopped(tmp_path, core, monkeypatch):
+    monkeypatch.setattr(render, "RENDER_SECONDS", 0.3)
+    template = tmp_path / "hostile.j2"
+    template.write_text("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+                        encoding="utf-8")
+    with pytest.raises(TemplateError, match="ran longer than 0.3 s"):
+        render.brief(core.facts(ARTICLE), template=str(template))
+
+
+def test_small_repeats_and_powers_still_render(tmp_path, core):
+    template = tmp_path / "fine.j2"
+    template.write_text("{{ '-' * 3 }}{{ [1] * 2 }}{{ 2 ** 10 }}", encoding="utf-8")
+    assert render.brief(core.facts(ARTICLE), template=str(template)) == "---[1, 1]1024\n"
+
+
 def test_a_template_cannot_read_a_file_beside_it(tmp_path, core):
     (tmp_path / "secret.j2").write_text(SECRET, encoding="utf-8")
     template = tmp_path / "hostile.j2"
