@@ -54,6 +54,9 @@ def run_example(summarizer: Summarizer, rule: Rule, example: Example, region: st
         analysis = summarizer.analyze(example_text(example), source=f"{rule.id} example")
     except Exception as exc:  # an example that crashes the pipeline is a failing example, not a crash
         return Outcome(rule, example, False, f"raised {type(exc).__name__}: {exc}")
+    timed_out = next((p for p in analysis.problems if p.get("kind") == "timeout" and p.get("rule") == rule.id), None)
+    if timed_out is not None:  # it was skipped: what it yields (or not) says nothing
+        return Outcome(rule, example, False, f"timed out: {timed_out['message']}")
     mine: list[Yield] = [y for y in analysis.trace if y.rule == rule.id]
     if not example.yields:
         if mine:

@@ -128,3 +128,18 @@ def test_optional_required_fields_are_off_by_default_and_can_be_enabled(capsys):
     assert "language-missing" not in run_cli(capsys, "check", "unattributed.md").out
     result = run_cli(capsys, "check", "--enable", "language-missing", "--enable", "id-missing", "unattributed.md")
     assert {"language-missing", "id-missing"} <= set(result.checks())
+
+
+def test_a_rule_that_ran_out_of_time_is_a_finding_naming_it(capsys, tmp_path):
+    pack = tmp_path / "slow"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("name: slow\nextends: core\n", encoding="utf-8")
+    (pack / "r.yaml").write_text(
+        "rules:\n  add:\n    - id: figures.slow\n      stage: figures\n      description: backtracks\n"
+        "      pattern: '(?P<number>\\d+)\\s+(?P<unit>tonnes)(?!\\s+(?:a|a)+$)'\n", encoding="utf-8")
+    article = tmp_path / "catch.txt"
+    article.write_text("date 2024-05-02\n\nThe boats landed 40 tonnes " + "a" * 60 + "!\n", encoding="utf-8")
+    result = run_cli(capsys, "check", "--rules", str(pack), "--timeout", "0.2", str(article))
+    found = [ln for ln in result.lines() if "[rule-timeout]" in ln]
+    assert found and "rule figures.slow ran past its time limit" in found[0], result.out
+

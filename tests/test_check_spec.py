@@ -88,6 +88,10 @@ checks:
      "must be an ISO date"),
     ("checks:\n  - {id: a-b, severity: error, message: m, colour: red, test: {kind: load-error}}\n",
      "unknown key(s) ['colour']"),
+    ("checks:\n  - {id: a-b, severity: error, message: m, test: {kind: fact-count, facts: peoples, min: 1}}\n",
+     "did you mean 'people'"),
+    ("checks:\n  - {id: a-b, severity: error, message: m, test: {kind: fact-match, facts: quotez}}\n",
+     "must be one of dates, figures"),
 ])
 def test_broken_check_definition_names_file_line_and_cause(tmp_path, body, expected):
     path = write(tmp_path, body)

@@ -94,6 +94,21 @@ def test_a_failing_example_is_reported_with_its_file_and_line(tmp_path: Path, ca
     assert "fish.yaml:9" in fail and "(fish)" in fail and "'value': 41" in fail
 
 
+def test_an_example_on_which_its_rule_timed_out_fails(tmp_path: Path, capsys) -> None:
+    # the look-ahead backtracks for ever on a run of a's that does not end the text
+    slow = FISH.replace("of\\s+cod'", "of\\s+cod(?!\\s+(?:a|a)+$)'").replace(
+        "          yields: {value: 40, unit: tonne}",
+        "          yields: {value: 40, unit: tonne}\n"
+        "        - text: Boats landed 40 tonnes of cod aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n"
+        "          yields: none")
+    assert "(?:a|a)+$" in slow and "yields: none" in slow
+    folder = make_pack(tmp_path, slow)
+    code, out, _ = run(capsys, "rules", "test", str(folder), "--timeout", "0.2")
+    assert code == 1
+    fail = next(ln for ln in out.splitlines() if ln.startswith("FAIL") and "figures.fish-catch" in ln)
+    assert "fish.yaml:11" in fail and "timed out" in fail
+
+
 def test_using_a_renamed_id_warns_on_stderr_only(tmp_path: Path, capsys) -> None:
     base = make_pack(tmp_path, FISH.replace("stage: figures", "stage: figures\n      aliases: [figures.cod]"))
     user = tmp_path / "user"

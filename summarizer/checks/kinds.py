@@ -55,6 +55,11 @@ class Kind:
 
 KINDS: dict[str, Kind] = {}
 
+# The lists of a fact sheet (docs/factsheet.md) that `facts:` can name: a misspelt one would make a
+# check that never fires, or always does.
+FACT_LISTS = ("dates", "figures", "meetings", "organizations", "people", "places", "problems", "quotes",
+              "statements")
+
 
 def kind(name: str, doc: str, needs_article: bool = True, **params: Param):
     def register(func):
@@ -266,7 +271,7 @@ def _listed_in_text(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
 
 
 @kind("fact-listed", "Fires once per distinct value of the matching facts that a metadata list lacks.",
-      facts=Param("str", required=True), value=Param("str", required=True), field=Param("fields", required=True),
+      facts=Param("choice", required=True, choices=FACT_LISTS), value=Param("str", required=True), field=Param("fields", required=True),
       where=Param("mapping", default={}), surname=Param("bool", default=True))
 def _fact_listed(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
     path, listed = s.first(fields_of(p["field"]))
@@ -296,7 +301,7 @@ def _fact_listed(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
 
 
 @kind("fact-match", "Fires for each fact of a list that matches `where:` (e.g. quotes whose speaker is absent).",
-      facts=Param("str", required=True, doc="quotes, people, problems, dates, meetings, figures, ..."),
+      facts=Param("choice", required=True, choices=FACT_LISTS),
       where=Param("mapping", default={}))
 def _fact_match(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
     for i, item in enumerate((s.facts or {}).get(p["facts"]) or [], 1):
@@ -306,7 +311,7 @@ def _fact_match(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
 
 
 @kind("fact-count", "Fires when the number of facts matching `where:` is below min or above max.",
-      facts=Param("str", required=True), where=Param("mapping", default={}),
+      facts=Param("choice", required=True, choices=FACT_LISTS), where=Param("mapping", default={}),
       min=Param("int"), max=Param("int"))
 def _fact_count(s: Subject, p: dict, state: dict) -> Iterator[Hit]:
     count = sum(1 for item in (s.facts or {}).get(p["facts"]) or [] if matches(item, p["where"]))

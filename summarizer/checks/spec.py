@@ -101,7 +101,8 @@ def _type_problem(spec: Param, value: Any) -> str | None:
     if t == "mapping":
         return None if isinstance(value, dict) else "must be a mapping (key: value)"
     if t == "choice":
-        return None if value in spec.choices else f"must be one of {', '.join(spec.choices)}"
+        hint = suggest(value, spec.choices) if isinstance(value, str) else ""
+        return None if value in spec.choices else f"must be one of {', '.join(spec.choices)}{hint}"
     if t == "date":
         return None if resolve_date(value, dt.date(2000, 1, 1)) else \
             "must be an ISO date (YYYY-MM-DD), 'today', or 'today-30d' / 'today+1d'"
