@@ -264,8 +264,10 @@ def _read_manifest(folder: Path) -> tuple[dict, Path]:
     manifest = folder / "pack.yaml"
     head: dict = {}
     if manifest.is_file():
-        st = manifest.stat()  # manifests are read on every run, so their parse is kept in the cache
-        head = patterns.remember(("manifest", str(manifest.resolve()), st.st_mtime_ns, st.st_size),
+        # manifests are read on every run, so their parse is kept in the cache, keyed by content
+        # (a copy that keeps size and mtime, as `cp -p` or `rsync -t` make, must not read stale)
+        data = manifest.read_bytes()
+        head = patterns.remember(("manifest", str(manifest.resolve()), len(data), zlib.crc32(data)),
                                  lambda: yamlsrc.load_file(manifest)) or {}
         if not isinstance(head, dict):
             raise RuleError(str(manifest), "pack.yaml must be a mapping (name:, extends:, ...)", 1)
@@ -677,7 +679,9 @@ def _compile(rule: Rule, lexicons: dict[str, Lexicon], macros: dict[str, str]) -
 
 
 def _cache_file(folders: list[Path], region: str | None) -> Path | None:
-    """Where a compiled rule set is kept, keyed by every rule file's path, size and mtime.
+    """Where a compiled rule set is kept, keyed by every rule file's path, size, mtime and CRC of
+    its bytes (a file rewritten with its old size and mtime, as `cp -p`, `rsync -t` or `tar x` can
+    leave it, still rebuilds the set: reading them all costs about a millisecond).
 
     The key covers every folder merged (also those reached through `extends:` from a user pack)
     and the loader's own source, so editing a rule file or this module rebuilds the set.
@@ -688,12 +692,18 @@ def _cache_file(folders: list[Path], region: str | None) -> Path | None:
     parts = [f"{_CACHE_FORMAT}|{__version__}|{regex.__version__}|{region}"]
     code = [Path(__file__), Path(__file__).with_name("lexicon.py"), Path(__file__).with_name("anchors.py")]
     for folder in folders:
-        for path in [*code, *sorted(Path(folder).rglob("*.yaml"))]:
+        for path in code:
             try:
                 st = path.stat()
             except OSError:
                 return None
             parts.append(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}")
+        for path in sorted(Path(folder).rglob("*.yaml")):
+            try:
+                st, data = path.stat(), path.read_bytes()
+            except OSError:
+                return None
+            parts.append(f"{path.resolve()}|{len(data)}|{st.st_mtime_ns}|{zlib.crc32(data):08x}")
         code = []
     key = "\n".join(parts).encode()
     # a cache key, not a security boundary: two CRCs make 64 bits, and zlib loads faster than hashlib

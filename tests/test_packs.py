@@ -278,6 +278,31 @@ def test_editing_a_pack_reached_through_extends_rebuilds_the_cached_set(tmp_path
     assert "Dock Warden" in rebuilt and "Harbour Master" not in rebuilt
 
 
+def test_a_file_rewritten_with_its_old_size_and_mtime_rebuilds_the_cached_set(tmp_path: Path) -> None:
+    import os
+    folder = pack(tmp_path, "lexicons:\n  title+: [Harbour Master]\n")
+    assert "Harbour Master" in packs.build([folder]).lexicon("title")
+    rules = folder / "rules.yaml"
+    before = rules.stat()
+    write(folder, "rules.yaml", "lexicons:\n  title+: [Harbour Mister]\n")  # as cp -p or rsync -t leave it
+    os.utime(rules, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert rules.stat().st_size == before.st_size
+    assert "Harbour Mister" in packs.build([folder]).lexicon("title")
+
+
+def test_a_manifest_rewritten_with_its_old_size_and_mtime_is_read_again(tmp_path: Path) -> None:
+    import os
+    folder = pack(tmp_path, "lexicons:\n  title+: [Harbour Master]\n", manifest="extends: europe\n")
+    assert packs.build([folder]).chain == ["core", "europe", "mine"]
+    manifest = folder / "pack.yaml"
+    before = manifest.stat()
+    text = manifest.read_text(encoding="utf-8").replace("extends: europe", "extends: core  ")
+    manifest.write_text(text, encoding="utf-8")
+    os.utime(manifest, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert manifest.stat().st_size == before.st_size
+    assert packs.build([folder]).chain == ["core", "mine"]
+
+
 # -- lexicon aliases and date-bounded roles --------------------------------------------------
 
 
