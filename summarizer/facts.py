@@ -1,6 +1,7 @@
 """Shape an Analysis into the JSON fact sheet of ../shared/design/factsheet.md (schema summarizer.factsheet/1)."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from . import patterns
@@ -54,6 +55,28 @@ def _lead(analysis: "Analysis") -> str | None:
     return None
 
 
+_YEAR = patterns.compile(r"\d{4}")
+
+
+def _nearest_year(value: str | None, published: str | None) -> str | None:
+    """A dateline's day without a year ("KESTREL BAY, May 3 -") is the one nearest the publication
+    date: a story is filed a day or so before or after it appears. The sentence's tense, which
+    resolves other dates, says nothing about the dateline."""
+    if not value or not published or len(value) != 10:
+        return value
+    try:
+        day, anchor = dt.date.fromisoformat(value), dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return value
+    options = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            options.append(day.replace(year=year))
+        except ValueError:  # February 29
+            pass
+    return min(options, key=lambda d: (abs((d - anchor).days), d)).isoformat() if options else value
+
+
 def build(analysis: "Analysis") -> dict[str, Any]:
     art, ents = analysis.article, analysis.entities
     dateline = None
@@ -64,7 +87,7 @@ def build(analysis: "Analysis") -> dict[str, Any]:
             value = next((d.value for d in analysis.dates
                           if d.span[0] >= dl["span"][0] and d.span[1] <= dl["span"][1]), None)
             dateline["date_text"] = dl["date_text"]
-            dateline["date"] = value
+            dateline["date"] = _nearest_year(value, art.date) if not _YEAR.search(dl["date_text"]) else value
     article = {
         "id": art.id,
         "headline": art.headline,
@@ -104,7 +127,12 @@ def build(analysis: "Analysis") -> dict[str, Any]:
         figures.append({"id": f"figure-{i}", "text": f.text, "value": f.value, "unit": f.unit,
                         "measure": f.measure, "change": f.change, "period": f.period,
                         "span": _span(f.span), "rule": f.rule})
-    dates = [{"text": d.text, "value": d.value, "span": _span(d.span), "rule": d.rule}
+    in_dateline = (dateline["span"][0], dateline["span"][1], dateline.get("date")) \
+        if dateline and dateline.get("date") else None
+    dates = [{"text": d.text,
+              "value": in_dateline[2] if in_dateline and in_dateline[0] <= d.span[0] and d.span[1] <= in_dateline[1]
+              else d.value,
+              "span": _span(d.span), "rule": d.rule}
              for d in sorted(analysis.dates, key=lambda d: d.span)]
     return {
         "schema": SCHEMA,

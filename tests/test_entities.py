@@ -85,6 +85,18 @@ def test_wire_dateline_gives_the_place_of_filing(core: Summarizer, text: str, pl
     assert dateline["place"] == place
 
 
+@pytest.mark.parametrize("published,text,date", [
+    ("2024-05-02", "KESTREL BAY, May 3 - The council met on Friday.", "2024-05-03"),
+    ("2024-01-01", "OSLO, Dec. 31 - The council will meet next week.", "2023-12-31"),
+    ("2023-12-31", "OSLO, Jan. 1 - The council met at midnight.", "2024-01-01"),
+])
+def test_a_datelines_day_is_the_one_nearest_the_publication_date(core: Summarizer, published: str, text: str,
+                                                                 date: str) -> None:
+    sheet = core.facts(f"date {published}\n\n{text}")
+    assert sheet["article"]["dateline"]["date"] == date
+    assert sheet["dates"][0]["value"] == date  # the dates list says the same
+
+
 def test_dateline_place_is_not_a_meeting_place(core: Summarizer) -> None:
     sheet = core.facts("date 1987-03-03\n\nLONDON, March 3 - Prime Minister Jonas Berg met President Ana Torres.")
     assert sheet["meetings"][0]["place"] is None
