@@ -174,6 +174,11 @@ def split_paragraphs(text: str, start: int = 0) -> list[tuple[int, int]]:
     return out
 
 
+def ends_with_abbreviation(text: str, end: int) -> bool:
+    """Whether the full stop before `end` closes an abbreviation (Mr., U.S., Jan., an initial)."""
+    return bool(_ABBREV.search(text[max(0, end - 12):end]))
+
+
 def split_sentences(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences within paragraphs; abbreviations (Mr., U.S., Jan.) do not end a sentence."""
     out = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from . import engine, patterns
-from .article import Article
+from .article import Article, ends_with_abbreviation
 from .entities import Entities
 from .model import Entity, Span, Yield
 from .packs import Rule, RuleSet
@@ -304,7 +304,10 @@ def _trim(text: str, span: Span, ents: Entities) -> Span:
         tokens.pop(0)
     if not tokens:
         return a, a
-    return tokens[0][0], tokens[-1][1]
+    end = tokens[-1][1]
+    if text[end - 1] == "." and not ends_with_abbreviation(text, end):
+        end -= 1  # the sentence's full stop ("according to the Grain Board."), not "Jr." or "U.S."
+    return tokens[0][0], end
 
 
 def attribute(article: Article, quotes: list[Quote], ents: Entities, rules: RuleSet, run: engine.Run,

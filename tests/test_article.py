@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.article import decode, from_text, load_bytes, load_inputs
+from summarizer.article import decode, ends_with_abbreviation, from_text, load_bytes, load_inputs
 from summarizer.errors import ArticleError
 
 
@@ -98,3 +98,12 @@ def test_a_missing_file_is_an_error_and_the_next_file_is_still_read(tmp_path: Pa
     items = list(load_inputs([str(tmp_path / "missing.txt"), str(good)]))
     assert isinstance(items[0], ArticleError) and "no such file" in str(items[0])
     assert items[1].text == "Fine."
+
+
+@pytest.mark.parametrize("text,closes", [
+    ("said Tom Okoro Jr.", True), ("in the U.S.", True), ("said Del.", True), ("by Kodo Inc.", True),
+    ("the Grain Board.", False), ("said Ann Cole.", False),
+])
+def test_a_full_stop_closes_an_abbreviation_or_not(text: str, closes: bool) -> None:
+    assert ends_with_abbreviation(text, len(text)) is closes
+

@@ -38,6 +38,11 @@ def test_a_speaker_after_the_verb_ends_with_its_sentence(core: Summarizer) -> No
     assert quote["speaker"]["text"] == "a Kodo spokesman"
 
 
+def test_a_speaker_phrase_ends_before_the_sentences_full_stop(core: Summarizer) -> None:
+    [quote] = core.facts("“The pier will reopen in May,” according to the Grain Board.")["quotes"]
+    assert (quote["speaker"]["name"], quote["speaker"]["text"]) == ("Grain Board", "the Grain Board")
+
+
 def test_a_delegate_is_an_honorific_not_a_sentence_end(core: Summarizer) -> None:
     text = "“This is a waste of time,” said Del. Stacey Moran of the Virgin Islands."
     assert _speakers(core, text) == ["Stacey Moran"]
