@@ -100,6 +100,8 @@ _FUTURE = patterns.compile(
 _DEADLINE = patterns.compile(
     r"(?i)\b(?:by|until|till|payable|effective|expires?|expiring|of\s+record|record|due|"
     r"extended\s+(?:\w+\s+){0,3}to|starting|beginning)\s+(?:on\s+)?$")
+# a month a trade settles in: "Brent for July delivery fell" (the contract month lies ahead)
+_FORWARD_MONTH = patterns.compile(r"(?i)\s+(?:delivery|deliveries|shipments?|loading|settlement|expiry|contracts?)\b")
 _NOT_PAST = r"(?<!\b(?:be|being|is|are|will|would|to)\s+(?:\w+ly\s+)?)"
 # each cue word is looked ahead for before _NOT_PAST: the same matches, but the dear look-behind
 # runs only where a cue word stands, not at every word boundary
@@ -111,6 +113,9 @@ _PAST_ED = patterns.compile(
     r"\b(?=[a-z]{2,}ed\b)" + _NOT_PAST + r"(?!(?:ne|inde|spe|procee|succee|fe|see|bree|excee|bas|us|nak|sh|w|r|schedul|"
     r"expect|plann|slat|propos|prefer+|relat|unit|limit|bill|interest|restrict|fix|mix|red)ed\b)[a-z]{2,}ed\b")
 _ED_PENALTY = 20
+# a cue in another clause than the date's (a comma, semicolon or dash between) weighs less
+_CLAUSE_BREAK = patterns.compile(r"[,;:]|\s[-–—]\s")
+_CLAUSE_PENALTY = 25
 
 
 @lru_cache(maxsize=256)
@@ -127,23 +132,30 @@ def tense_near(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
     A deadline word just before the date (payable, until, by, effective) makes it future; otherwise
     the verb cue nearest the date decides (will, would, is to, scheduled, next / said, was, -ed).
     """
-    if _DEADLINE.search(text, max(lo, start - 40), start):
+    if _DEADLINE.search(text, max(lo, start - 40), start) or _FORWARD_MONTH.match(text, end, hi):
         return "future"
     best: tuple[int, str] | None = None
     future, past, past_ed = _cues(text, lo, hi)
     future_spans = []
+
+    def apart(a: int, b: int) -> int:
+        """How far a cue at text[a:b] is from the date, more when a clause break lies between
+        ("is expected to visit Moscow in June, his office said": the visit is the date's clause)."""
+        x, y = (b, start) if b <= start else (end, a)
+        return y - x + (_CLAUSE_PENALTY if _CLAUSE_BREAK.search(text, x, y) else 0)
+
     for a, b in future:
         if start <= a < end:
             continue
         future_spans.append((a, b))
-        d = start - b if b <= start else a - end
+        d = apart(a, b)
         if best is None or d < best[0]:
             best = (d, "future")
     for found, penalty in ((past, 0), (past_ed, _ED_PENALTY)):
         for a, b in found:
             if start <= a < end or any(fa <= a < fb for fa, fb in future_spans):
                 continue
-            d = (start - b if b <= start else a - end) + penalty
+            d = apart(a, b) + penalty
             if best is None or d < best[0]:
                 best = (d, "past")
     return best[1] if best else None

@@ -90,6 +90,18 @@ def test_month_alone_in_future_tense_is_the_next_occurrence(ruleset):
     assert one(ruleset, "Elections will be held in December.").value == "2024-12"
 
 
+def test_the_tense_of_the_dates_own_clause_wins_over_a_reporting_verb_beyond_a_comma(ruleset):
+    assert one(ruleset, "The president is expected to visit Moscow in December, his office said.").value == "2024-12"
+
+
+def test_a_past_verb_in_the_dates_own_clause_still_makes_it_past(ruleset):
+    assert one(ruleset, "The minister, who visited Moscow in December, said he would return.").value == "2023-12"
+
+
+def test_a_contract_month_lies_ahead_even_in_a_past_sentence(ruleset):
+    assert one(ruleset, "Brent crude for February delivery fell 35 cents.").value == "2025-02"
+
+
 def test_last_month_name_is_the_latest_past_one(ruleset):
     assert one(ruleset, "The firm was sold last April.").value == "2024-04"
 
