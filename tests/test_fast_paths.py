@@ -178,3 +178,53 @@ def test_word_count_from_a_second_thread_while_the_first_builds_its_table_is_rig
     monkeypatch.setattr(facts, "_WORD", Interrupted())
     assert facts.word_count(text) == expected
     assert seen == [expected]
+
+
+def _tense_from_every_cue(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
+    """tense_near as first written: every cue of the sentence weighed against the date."""
+    from summarizer import temporal as t
+    if t._DEADLINE.search(text, max(lo, start - 40), start) or t._FORWARD_MONTH.match(text, end, hi):
+        return "future"
+    future, past, past_ed = t._cues(text, lo, hi)
+
+    def apart(a: int, b: int) -> int:
+        x, y = (b, start) if b <= start else (end, a)
+        return y - x + (t._CLAUSE_PENALTY if t._CLAUSE_BREAK.search(text, x, y) else 0)
+    best, spans = None, []
+    for a, b in future:
+        if not start <= a < end:
+            spans.append((a, b))
+            if best is None or apart(a, b) < best[0]:
+                best = (apart(a, b), "future")
+    for found, penalty in ((past, 0), (past_ed, t._ED_PENALTY)):
+        for a, b in found:
+            if start <= a < end or any(fa <= a < fb for fa, fb in spans):
+                continue
+            if best is None or apart(a, b) + penalty < best[0]:
+                best = (apart(a, b) + penalty, "past")
+    return best[1] if best else None
+
+
+_TENSE_WORDS = ["will", "was to", "said", "expected to", "is to", "visited", "met", "fell", "would", "next",
+                "planned", "is planned", "rose", "told", "earlier", "later this", "going to", "issued", "the",
+                "vote", ",", ";", " - ", "in", "June", "on", "Monday", "by", "until", "delivery", "to be", "had",
+                "ago", "approved", "was scheduled"]
+
+
+def test_tense_from_the_nearest_cues_is_that_from_every_cue():
+    rnd = random.Random(11)
+    checked = 0
+    for _ in range(4000):
+        words = [rnd.choice(_TENSE_WORDS) for _ in range(rnd.randint(1, 30))]
+        dates = [i for i, w in enumerate(words) if w in ("June", "Monday")]
+        if not dates:
+            continue
+        i = rnd.choice(dates)
+        text = " ".join(words)
+        start = len(" ".join(words[:i])) + (1 if i else 0)
+        end = start + len(words[i])
+        assert tense_near(text, start, end, 0, len(text)) == _tense_from_every_cue(text, start, end, 0, len(text)), \
+            (text, start)
+        checked += 1
+    assert checked > 1000
+

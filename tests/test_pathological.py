@@ -88,6 +88,16 @@ def test_a_long_article_finishes_with_a_fact_sheet(tmp_path, capsys):
     assert all(p.get("rule") for p in sheet["problems"] if p["kind"] == "timeout")
 
 
+def test_one_endless_sentence_of_dates_and_quotations_gives_them_all(tmp_path, capsys):
+    # each date once weighed every tense cue of its sentence: 500 of them took seconds, 2,000 minutes
+    path = tmp_path / "endless.txt"
+    path.write_text("date 2024-03-05\n\n" + 'President Ana Ruiz said "we will see" on Monday, and ' * 500,
+                    encoding="utf-8")
+    code, sheet, _ = facts_of(path, capsys)
+    assert code == 0
+    assert len(sheet["dates"]) == 500 and len(sheet["quotes"]) == 500
+
+
 def test_a_ten_megabyte_article_is_an_error_record_in_batch_and_the_run_goes_on(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
