@@ -229,7 +229,7 @@ def iter_jsonl(path: str) -> Iterator[tuple[Article | ArticleError, int]]:
                 continue
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                yield from_record(json.loads(line), path, number), len(raw)
+                yield from_record(_json_record(line, path, number), path, number), len(raw)
             except UnicodeDecodeError as exc:
                 yield ArticleError(path, f"invalid UTF-8 ({exc.reason}, byte 0x{raw[exc.start]:02x}); convert the "
                                    "file to UTF-8, e.g. with iconv -f latin1 -t utf-8", line=number,
@@ -239,6 +239,35 @@ def iter_jsonl(path: str) -> Iterator[tuple[Article | ArticleError, int]]:
                                    "one JSON object", line=number), len(raw)
             except ArticleError as exc:
                 yield exc, len(raw)
+
+
+_SURROGATE_ESCAPE = patterns.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _json_record(line: str, source: str, number: int | None) -> Any:
+    """json.loads(line), refusing a lone surrogate escape ("\\udc80"): json takes it, but it is no
+    text, and writing it out as UTF-8 fails later, far from its cause."""
+    record = json.loads(line.rstrip("\r\n"))  # a column counted on one line, not from a second
+    if "\\u" in line and _SURROGATE_ESCAPE.search(line):
+        try:
+            json.dumps(record, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ArticleError(source, "the record holds a lone surrogate escape (\\ud800-\\udfff without its "
+                               "pair), which is no text; fix or remove that escape", line=number) from None
+    return record
+
+
+def _jsonl_articles(text: str, source: str) -> Iterator[Article | ArticleError]:
+    for number, line in enumerate(text.split("\n"), 1):  # not splitlines: U+2028 may sit inside a string
+        if not line.strip():
+            continue
+        try:
+            yield from_record(_json_record(line, source, number), source, number)
+        except json.JSONDecodeError as exc:
+            yield ArticleError(source, f"invalid JSON ({exc.msg} at column {exc.colno}); "
+                               "each line must be one JSON object", line=number)
+        except ArticleError as exc:
+            yield exc
 
 
 def load_bytes(data: bytes, source: str) -> Iterator[Article | ArticleError]:
@@ -251,23 +280,20 @@ def load_bytes(data: bytes, source: str) -> Iterator[Article | ArticleError]:
     suffix = Path(source).suffix.lower()
     stripped = text.lstrip()
     if suffix in (".jsonl", ".ndjson"):
-        for number, line in enumerate(text.split("\n"), 1):  # not splitlines: U+2028 may sit inside a string
-            if not line.strip():
-                continue
-            try:
-                yield from_record(json.loads(line), source, number)
-            except json.JSONDecodeError as exc:
-                yield ArticleError(source, f"invalid JSON ({exc.msg} at column {exc.colno}); "
-                                   "each line must be one JSON object", line=number)
-            except ArticleError as exc:
-                yield exc
+        yield from _jsonl_articles(text, source)
         return
     if suffix == ".json" or (suffix == "" and stripped.startswith("{")):
         try:
-            record = json.loads(text)
+            record = _json_record(text, source, None)
         except json.JSONDecodeError as exc:
+            if suffix == "" and exc.msg == "Extra data":  # JSON Lines with no .jsonl name: stdin, mostly
+                yield from _jsonl_articles(text, source)
+                return
             yield ArticleError(source, f"invalid JSON ({exc.msg}); fix it or rename the file to .txt",
                                line=exc.lineno)
+            return
+        except ArticleError as exc:
+            yield exc
             return
         records = record if isinstance(record, list) else [record]
         for i, item in enumerate(records):

@@ -50,7 +50,7 @@ class LoadFailure:
     @classmethod
     def of(cls, exc: ArticleError) -> "LoadFailure":
         """The id the article would have had: a JSONL line is `file:line`, any other input its file."""
-        per_line = exc.line and Path(exc.source).suffix.lower() in JSONL_SUFFIXES
+        per_line = exc.line and (Path(exc.source).suffix.lower() in JSONL_SUFFIXES or exc.source == "<stdin>")
         return cls(f"{exc.source}:{exc.line}" if per_line else exc.source, exc.source, str(exc))
 
 
@@ -91,10 +91,16 @@ def _error_record(art_id: str, source: str, error: str) -> str:
     return json.dumps({"id": art_id, "source": source, "error": error}, ensure_ascii=False)
 
 
+_STEM_BYTES = 120  # with the hash, ".error.json" and a temporary name's ".<pid>.tmp", well under 255 bytes
+
+
 def file_name(art_id: str) -> str:
-    """A safe, collision-free file name for an id: readable stem plus a short hash of the whole id."""
-    stem = art_id.translate({ord(c): "_" for c in _UNSAFE}).strip("._")[-80:] or "article"
-    return f"{stem}--{hashlib.sha256(art_id.encode()).hexdigest()[:10]}"
+    """A safe, collision-free file name for an id: readable stem plus a short hash of the whole id.
+    The stem is the id's last 80 characters, cut further to 120 bytes of UTF-8: file systems count
+    bytes, and 80 CJK characters are 240 of them."""
+    stem = art_id.translate({ord(c): "_" for c in _UNSAFE}).strip("._")[-80:]
+    stem = stem.encode("utf-8", "replace")[-_STEM_BYTES:].decode("utf-8", "ignore").strip("._") or "article"
+    return f"{stem}--{hashlib.sha256(art_id.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
 
 
 class JsonlOutput:
@@ -234,12 +240,31 @@ def _text_of(item: tuple[Any, int]) -> str:
     return getattr(item[0], "text", "")
 
 
-def _weighted(inputs: list[str]) -> Iterator[tuple[Any, int]]:
-    """Articles and load errors with the input bytes each stands for (a file's bytes are shared out)."""
+def _outside(out: str) -> Any:
+    """A test that an input file is not the run's own output (the JSONL file, its temporary copies,
+    or anything in the output folder): an output inside an input folder was read back as input, and
+    each error record it made was read back again, without end."""
+    target = Path(out).resolve()
+
+    def outside(item: str) -> bool:
+        if item == "-":
+            return True
+        path = Path(item).resolve()
+        if target.suffix.lower() in JSONL_SUFFIXES:
+            return path != target and not (path.parent == target.parent and path.name.startswith(f".{target.name}."))
+        return target != path and target not in path.parents
+    return outside
+
+
+def _weighted(inputs: list[str], outside: Any = lambda item: True) -> Iterator[tuple[Any, int]]:
+    """Articles and load errors with the input bytes each stands for (a file's bytes are shared out);
+    files for which outside() is false (the run's own output) are passed over."""
     from .article import expand_inputs, iter_jsonl, load_bytes
     for item in expand_inputs(inputs):
         if isinstance(item, ArticleError):
             yield item, 0
+            continue
+        if not outside(item):
             continue
         if item != "-" and Path(item).suffix.lower() in JSONL_SUFFIXES:
             try:
@@ -269,11 +294,11 @@ def _weighted(inputs: list[str]) -> Iterator[tuple[Any, int]]:
             yield pending, left
 
 
-def _total_bytes(inputs: list[str]) -> int:
+def _total_bytes(inputs: list[str], outside: Any = lambda item: True) -> int:
     from .article import expand_inputs
     total = 0
     for item in expand_inputs(inputs):
-        if isinstance(item, str) and item != "-":
+        if isinstance(item, str) and item != "-" and outside(item):
             try:
                 total += os.stat(item).st_size
             except OSError:
@@ -355,12 +380,13 @@ def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: Te
         from . import render
         render._template(render.FORMATS["json"], options.template)  # a broken template fails before the run
     output = open_output(out)
+    outside = _outside(out)
     enabled = stderr.isatty() if progress is None else progress
-    bar = Progress(stderr, _total_bytes(inputs) if enabled else 0, enabled)
+    bar = Progress(stderr, _total_bytes(inputs, outside) if enabled else 0, enabled)
     seen: dict[str, str] = {}  # id -> source, for this run
 
     def todo() -> Iterator[tuple[Any, int]]:
-        for art, weight in _weighted(inputs):
+        for art, weight in _weighted(inputs, outside):
             if isinstance(art, ArticleError):
                 yield LoadFailure.of(art), weight
                 continue
@@ -374,11 +400,12 @@ def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: Te
                                   f"{seen[art_id]}; give each article a unique id (an id field or front "
                                   "matter)"), weight
                 continue
-            if art_id in seen or output.has(art_id):  # listed twice, or done before
+            listed = art_id in seen
+            seen[art_id] = art.source  # before the skip: another article with this id, later, is an error on a re-run too
+            if listed or output.has(art_id):  # listed twice, or done before
                 bar.skipped += 1
                 bar.update(None, weight)
                 continue
-            seen[art_id] = art.source
             yield art, weight
 
     try:
@@ -392,16 +419,19 @@ def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: Te
             size = max(api.CHUNK // jobs, 4)  # smaller chunks, so every worker has work
             # about as many articles in flight as before chunks: 16 a worker
             window, stop = threading.Semaphore(max(16 * jobs // size, jobs)), threading.Event()
-            try:
-                with multiprocessing.get_context(_start_method()).Pool(
-                        jobs, initializer=_init_worker, initargs=(options,)) as pool:
+            with multiprocessing.get_context(_start_method()).Pool(
+                    jobs, initializer=_init_worker, initargs=(options,)) as pool:
+                try:
                     for outcomes in pool.imap(process_many, _bounded(api.chunks(todo(), _text_of, size), window, stop)):
                         window.release()
                         for outcome in outcomes:
                             output.write(outcome)
                             bar.update(outcome)
-            finally:
-                stop.set()
+                finally:
+                    # before the pool's exit, which terminates it and joins the thread that feeds it:
+                    # that thread waits in _bounded for a window slot no one will free (Ctrl-C or a
+                    # failed write hung the run)
+                    stop.set()
     finally:
         output.close()
     bar.update(None, force=True)

@@ -248,3 +248,94 @@ def test_an_article_that_fails_inside_a_chunk_is_an_error_record_and_its_chunk_g
     got = records(out)
     assert "internal error ValueError: broken on purpose" in got[1]["error"]
     assert got[0]["schema"] == got[2]["schema"] == "summarizer.factsheet/1"
+
+
+def test_a_jsonl_output_inside_an_input_folder_is_not_read_back(tmp_path):
+    folder = corpus(tmp_path)
+    out = folder / "facts.jsonl"
+    assert main(["batch", str(folder), "--out", str(out)]) == 0
+    assert main(["batch", str(folder), "--out", str(out)]) == 0  # its own lines are not articles
+    assert len(records(out)) == 3
+
+
+def test_a_folder_output_inside_an_input_folder_is_not_read_back(tmp_path):
+    folder = corpus(tmp_path)
+    out = folder / "sheets"
+    assert main(["batch", str(folder), "--out", str(out)]) == 0
+    assert main(["batch", str(folder), "--out", str(out)]) == 0
+    assert len(list(out.glob("*.json"))) == 3 and not list(out.glob("*.error.json"))
+
+
+def test_two_articles_with_one_id_make_the_second_an_error_again_on_a_rerun(tmp_path, capsys):
+    source = tmp_path / "feed.jsonl"
+    source.write_text('{"id": "same", "text": "The port opened."}\n{"id": "same", "text": "The port closed."}\n',
+                      encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--out", str(out)]) == 1
+    assert main(["batch", str(source), "--out", str(out)]) == 1  # not skipped as done
+    assert "0 done, 1 failed, 1 skipped" in capsys.readouterr().err.splitlines()[-1]
+    assert [r.get("error", "")[-60:] != "" for r in records(out)] == [False, True]
+
+
+def test_a_long_id_in_another_script_gets_a_file_name_the_file_system_takes(tmp_path):
+    source = tmp_path / "feed.jsonl"
+    source.write_text(json.dumps({"id": "日本語の記事" * 15, "text": "The port opened on Monday."},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "sheets"
+    assert main(["batch", str(source), "--out", str(out)]) == 0
+    [written] = out.glob("*.json")
+    assert len(written.name.encode("utf-8")) < 200
+
+
+def test_a_lone_surrogate_escape_fails_its_line_alone(tmp_path):
+    source = tmp_path / "feed.jsonl"
+    source.write_text('{"id": "bad", "text": "The port said no \\udc80."}\n'
+                      '{"id": "good", "text": "The port opened."}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--out", str(out)]) == 1
+    bad, good = records(out)
+    assert "lone surrogate" in bad["error"] and bad["id"].endswith("feed.jsonl:1")
+    assert good["article"]["id"] == "good"
+
+
+def test_a_truncated_jsonl_line_names_its_column(tmp_path):
+    source = tmp_path / "feed.jsonl"
+    source.write_text('{"id": "broken", "text": \n{"id": "good", "text": "The port opened."}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "--out", str(out)]) == 1
+    assert "at column 26" in records(out)[0]["error"]  # the column on its line, after "text": and a space
+
+
+def test_json_lines_on_stdin_are_read_line_by_line(tmp_path, monkeypatch):
+    feed = '{"id": "one", "text": "The port opened."}\n{"id": "two", "text": "The port closed."}\n'
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(feed.encode("utf-8"))))
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", "-", "--out", str(out)]) == 0
+    assert ids(out) == ["one", "two"]
+
+
+def test_ctrl_c_with_parallel_jobs_ends_the_run_instead_of_hanging(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    feed = tmp_path / "feed.jsonl"
+    with feed.open("w", encoding="utf-8") as fh:
+        for i in range(20_000):
+            fh.write(json.dumps({"id": f"a{i}", "text": f"date 2024-03-05\n\nMayor Lena Dahl opened pier {i} on "
+                                f"Monday. \"It is a good day,\" she said."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    run = subprocess.Popen([sys.executable, "-m", "summarizer", "batch", str(feed), "--out", str(out), "--jobs", "2"],
+                           stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (out.exists() and out.stat().st_size > 0):
+            time.sleep(0.05)
+        os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the run and its workers
+        assert run.wait(timeout=60) == 130
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+        run.stderr.close()
