@@ -222,6 +222,9 @@ class Summarizer:
     def load(self, text: str | Article, **metadata: Any) -> Article:
         if isinstance(text, Article):
             return text
+        if not isinstance(text, str):
+            hint = "; decode bytes first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""
+            raise TypeError(f"an article is a str or an Article, not {type(text).__name__}{hint}")
         source = str(metadata.pop("source", None) or metadata.get("id") or "<text>")
         return article_mod.from_text(text, source, metadata)
 

@@ -160,3 +160,10 @@ def test_a_collector_switched_off_by_the_host_stays_off(core):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("value,hint", [(None, "not NoneType"), (5, "not int"), (b"date 2024-01-01", "decode bytes")])
+def test_an_article_that_is_no_text_is_a_clear_type_error(core, value, hint):
+    with pytest.raises(TypeError, match=hint):
+        core.facts(value)
+
