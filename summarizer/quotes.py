@@ -96,12 +96,13 @@ def scan(article: Article, rules: RuleSet, run: engine.Run) -> list[Quote]:
     seg_start = 0
     paragraphs = article.paragraphs
     for pi, (pa, pb) in enumerate(paragraphs):
+        read_from = pa
         if current is not None:
             # a quotation left open: it goes on only if this paragraph opens with a mark
             m = pattern.match(text, pa)
             first = pattern.search(text, pa, pb)
             if m and m.group() in openers:
-                seg_start = m.end()
+                seg_start = read_from = m.end()  # that mark reopens it: a straight one closes nothing
             elif first is not None and first.group() in openers[cur_open] and first.group() not in openers \
                     and not _is_apostrophe(text, first.start(), first.group()):
                 seg_start = pa  # no mark opens it, but one closes it here: the quotation runs on
@@ -112,7 +113,7 @@ def scan(article: Article, rules: RuleSet, run: engine.Run) -> list[Quote]:
                             current.open_span)
                 quotes.append(current)
                 current = None
-        for m in patterns.finditer(pattern, text, pa, pb):
+        for m in patterns.finditer(pattern, text, read_from, pb):
             mark, i = m.group(), m.start()
             if current is None:
                 if mark in openers and not _is_apostrophe(text, i, mark):

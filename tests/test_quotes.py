@@ -48,6 +48,15 @@ def test_apostrophes_inside_a_quote_do_not_close_it(core: Summarizer) -> None:
     assert _quotes(core, text) == ["We don’t know if the ministers’ plan can’t work,"]
 
 
+def test_a_quote_over_several_paragraphs_in_straight_marks_is_one_quote(core: Summarizer) -> None:
+    text = ('Ambassador Kazem Jalali spoke on Sunday.\n\n"The visit will focus on energy.\n\n'
+            '"We also expect progress on the corridor," the ambassador said.')
+    sheet = core.facts(text)
+    assert [(q["text"], q["speaker"]["name"]) for q in sheet["quotes"]] == [
+        ("The visit will focus on energy. We also expect progress on the corridor,", "Kazem Jalali")]
+    assert sheet["problems"] == []
+
+
 def test_a_quote_over_several_paragraphs_is_one_quote(core: Summarizer) -> None:
     text = ("The coach spoke after the game.\n\n"
             "“We played well in the first half and kept the ball.\n\n"
