@@ -16,6 +16,11 @@ _CHANGE_BEFORE = patterns.compile(
     r"(?:(?P<measure>[\p{L}][\p{L}\s'’\-]{0,60}?)\s+)?(?P<change>\p{L}+)(?:\s+by)?(?:\s+(?:some|about|around|nearly|almost|more\s+than|over|just|roughly|up\s+to|an?\s+estimated))?\s*$")
 _PERIOD = patterns.compile(r"\A[\s,]*(?:in|over|within|during|for)\s+(?:the\s+(?:past|last|first|next)\s+)?(?P<period>[\w\s\-]{1,20}?(?:days?|weeks?|months?|years?|quarters?))\b")
 _MEASURE_OF = patterns.compile(r"\A\s+(?:of|in)\s+(?P<measure>(?:[\p{L}'’\-]+\s*){1,5}?)(?=[,.;]|\s+(?:in|to|from|by|at|for|on|and|which|that|than|last|this|next)\b|$)")
+_IN_YEAR = patterns.compile(r"\A[\s,]*(?:in|during)\s+(?P<period>(?:(?:early|mid|late)[\s\-])?(?:1[89]|20)\d\d)(?![\d\p{L}])")
+_TIME_PHRASE = patterns.compile(
+    r"(?i)(?:(?:the|this|last|next|its|the\s+(?:first|second|third|fourth|last|past|latest|same|current))\s+)?"
+    r"(?:(?:first|second|third|fourth|fiscal|calendar)\s+)?(?:half|quarter|year|month|week|period|season|decade)"
+    r"|(?:early|mid|late)?[\s\-]?(?:1[89]|20)\d\d(?:s)?|q[1-4](?:\s+\d{4})?|(?:mon|tues|wednes|thurs|fri|satur|sun)day")
 _PERIOD_ONLY = patterns.compile(r"(?:in|over|within|during|for|after|of)\s+(?:the\s+(?:past|last|first|next)\s+)?$", regex.IGNORECASE)
 _CONJUNCTION = patterns.compile(r";|\b(?:and|but|while|whereas)\b")
 _FRACTION = patterns.compile(r"(\d+)-(\d+)/(\d+)")
@@ -156,13 +161,17 @@ def _context(article: Article, f: Figure, rules: RuleSet) -> None:
         measure = _DETERMINER.sub("", measure)
         f.measure = measure or None
     after = text[f.span[1]:sb]
-    pm = _PERIOD.match(after)
+    pm = _PERIOD.match(after) or _IN_YEAR.match(after)
     if pm:
         f.period = " ".join(pm.group("period").split())
     if not f.measure:
         mm = _MEASURE_OF.match(after)
         if mm:
-            f.measure = " ".join(mm.group("measure").split())
+            words = " ".join(mm.group("measure").split())
+            if _TIME_PHRASE.fullmatch(words) or words.casefold() in rules.lexicon("month"):
+                f.period = f.period or words  # "$11 billion in the first half", "8.4% in July": when, not what
+            else:
+                f.measure = words
     if not f.measure and f.unit not in ("percent", "percentage points") and not f.unit.isupper():
         f.measure = f.unit
 

@@ -47,6 +47,16 @@ def test_measure_change_and_period_come_from_the_sentence(core: Summarizer) -> N
     assert (fig["measure"], fig["change"], fig["period"]) == ("trade turnover", "grew", "7 months")
 
 
+@pytest.mark.parametrize("text,period", [
+    ("Foreign direct investment reached $11 billion in the first half.", "the first half"),
+    ("Inflation slowed to 8.4% in July.", "July"),
+    ("Exports reached 3 billion euros in 2023.", "2023"),
+])
+def test_a_time_after_in_is_the_period_not_what_is_measured(core: Summarizer, text: str, period: str) -> None:
+    [fig] = core.facts(text)["figures"]
+    assert (fig.get("measure"), fig["period"]) == (None, period)
+
+
 @pytest.mark.parametrize("text", [
     "The law was passed in 1987 by parliament.",
     "She was 45 years old when she won.",
