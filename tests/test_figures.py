@@ -42,6 +42,20 @@ def test_a_range_gives_both_ends(core: Summarizer) -> None:
     assert figures(core, "Exports must grow 10 to 11 pct a year.") == [(10, "percent"), (11, "percent")]
 
 
+@pytest.mark.parametrize("text,values", [
+    ("Output will be between 4.0 and 4.5 mln bpd.", [(4_000_000, "barrel"), (4_500_000, "barrel")]),
+    ("Repairs will cost $5-10 billion.", [(5_000_000_000, "USD"), (10_000_000_000, "USD")]),
+    ("The storm closed 10 to 15 schools.", [(10, "school"), (15, "school")]),
+])
+def test_a_range_of_money_or_counts_gives_both_ends_scaled(core: Summarizer, text: str, values: list) -> None:
+    assert figures(core, text) == values
+
+
+def test_a_year_before_to_is_no_range(core: Summarizer) -> None:
+    text = "The tax rose from 10 euros a ton in 2008 to 30 euros by 2012."
+    assert (30, "EUR") in figures(core, text)
+
+
 def test_measure_change_and_period_come_from_the_sentence(core: Summarizer) -> None:
     [fig] = core.facts("In 7 months, the trade turnover grew by 6.5 percent.")["figures"]
     assert (fig["measure"], fig["change"], fig["period"]) == ("trade turnover", "grew", "7 months")
