@@ -277,19 +277,31 @@ def _whole_words(text: str, pos: int, names: Iterable[str]) -> list[tuple[int, i
     return out
 
 
-def _surname_mentions(article: Article, people: list[Entity], taken: list[Span]) -> None:
-    """Later mentions by surname alone ("Aziz said") join the person named in full earlier."""
+_NAME_GOES_ON = patterns.compile(r"[ \t]+\p{Lu}")
+
+
+def _surname_mentions(article: Article, people: list[Entity], taken: list[Span], family_first: Any = ()) -> None:
+    """Later mentions by surname alone ("Aziz said") join the person named in full earlier; for a
+    name that starts with a family name (family_first: "Xi Jinping", "Yoon Suk Yeol"), by that."""
     by_last: dict[str, list[Entity]] = {}
+    family: set[str] = set()
     for p in people:
         by_last.setdefault(p.last_name, []).append(p)
+        words = p.name.split()
+        if 2 <= len(words) <= 3 and words[0] in family_first:
+            by_last.setdefault(words[0], []).append(p)
+            family.add(words[0])
     if not by_last:
         return
     taken = sorted(taken)
     starts = [a for a, _ in taken]
-    for start, end, name in _whole_words(article.text, article.body_start, by_last):
+    text = article.text
+    for start, end, name in _whole_words(text, article.body_start, by_last):
         i = bisect.bisect_right(starts, start) - 1
         if i >= 0 and taken[i][0] <= start < taken[i][1]:
             continue
+        if name in family and _NAME_GOES_ON.match(text, end):
+            continue  # "Kim Reem": a first word of another name, not "Kim" alone
         candidates = [p for p in by_last[name] if p.first <= start] or by_last[name]
         person = max(candidates, key=lambda p: max((s for s, _ in p.mentions if s <= start), default=-1))
         person.mentions.append((start, end))
@@ -396,7 +408,7 @@ def entities_steps(article: Article, rules: RuleSet, run: engine.Run, trace: lis
         trace.append(Yield(m.rule.id, "person", (m.start, m.end), fields))
     out.people = _cluster_people(person_mentions)
     _inherit_roles(article, out.people, person_mentions)
-    _surname_mentions(article, out.people, [mm.span for mm in person_mentions])
+    _surname_mentions(article, out.people, [mm.span for mm in person_mentions], rules.lexicon("surname_first"))
 
     person_spans = [s for p in out.people for s in p.mentions]
     orgs: dict[str, Entity] = {}

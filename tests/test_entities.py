@@ -100,3 +100,18 @@ def test_a_datelines_day_is_the_one_nearest_the_publication_date(core: Summarize
 def test_dateline_place_is_not_a_meeting_place(core: Summarizer) -> None:
     sheet = core.facts("date 1987-03-03\n\nLONDON, March 3 - Prime Minister Jonas Berg met President Ana Torres.")
     assert sheet["meetings"][0]["place"] is None
+
+
+def test_a_family_name_written_first_alone_is_the_person_named_in_full(core: Summarizer) -> None:
+    sheet = core.facts("Chinese President Xi Jinping arrived in Paris. “China is ready,” Xi said. "
+                       "Later French President Emmanuel Macron met Xi.")
+    assert [q["speaker"]["name"] for q in sheet["quotes"]] == ["Xi Jinping"]
+    assert [sorted(p["name"] for p in m["participants"]) for m in sheet["meetings"] if m["kind"] == "meeting"] == [
+        ["Emmanuel Macron", "Xi Jinping"]]
+
+
+def test_a_family_first_word_that_starts_another_name_is_not_that_person(core: Summarizer) -> None:
+    sheet = core.facts("Bishop Kim Wellman spoke. Kim Reem and others listened.")
+    wellman = next(p for p in sheet["people"] if p["name"] == "Kim Wellman")
+    assert len(wellman["mentions"]) == 1
+
