@@ -12,6 +12,7 @@ from .entities import Entities
 from .model import Entity, Span, Yield
 from .packs import RuleSet
 from .resolve import Describer, mentions_in, persons_before, resolve_description
+from .temporal import tense_near
 
 
 @dataclass
@@ -118,6 +119,19 @@ def _known_place(name: str, rules: RuleSet) -> bool:
     return any(name in rules.lexicon(lex) for lex in ("country", "city", "region"))
 
 
+def _after_publication(date: str | None, published: str | None) -> bool:
+    """Whether a calendar date ("2024-06", "2024-06-03") lies after the publication day: a meeting
+    then, in a sentence that speaks of the future, is planned, whatever verb told of it ("leaders
+    will gather at the summit next month"). Not in a caption's present ("Putin meets Raisi in
+    December"), where the date itself is the guess."""
+    if not date or not published or not _DAY_OR_MONTH.fullmatch(date):
+        return False
+    return date > published[:len(date)]
+
+
+_DAY_OR_MONTH = patterns.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+
+
 def _meeting(article: Article, m: engine.Match, unique: list[Entity], rules: RuleSet, ents: Entities,
              dates: list, trace: list[Yield]) -> Meeting | None:
     """The meeting one match tells of, with its date, place and whether it is planned."""
@@ -128,7 +142,9 @@ def _meeting(article: Article, m: engine.Match, unique: list[Entity], rules: Rul
         return None
     date, date_text = _date_for(article, m, dates)
     planned = bool(m.get("modal")) or bool(m.rule.set.get("planned_if") and regex.search(
-        str(m.rule.set["planned_if"]), article.text[slice(*article.sentence_at(m.start))]))
+        str(m.rule.set["planned_if"]), article.text[slice(*article.sentence_at(m.start))])) \
+        or (_after_publication(date, article.date)
+            and tense_near(article.text, m.start, m.end, *article.sentence_at(m.start)) == "future")
     lead = _in_lead(article, ents, m.start)
     defaulted = False
     if date is None and not planned and lead and article.date:

@@ -49,3 +49,15 @@ def test_an_undated_meeting_later_in_the_story_has_no_date(core: Summarizer) -> 
             "Prime Minister Jonas Berg held talks in Oslo.")
     [m] = meetings(core, text)
     assert m["date"] is None
+
+
+def test_a_summit_dated_after_publication_in_a_sentence_about_the_future_is_planned(core: Summarizer) -> None:
+    [meeting] = core.facts("date 2024-05-02\n\nLeaders will gather at the NATO summit in Washington next month.\n")["meetings"]
+    assert (meeting["date"], meeting["planned"]) == ("2024-06", True)
+
+
+def test_a_caption_in_the_present_is_not_made_planned_by_its_date(core: Summarizer) -> None:
+    text = "date 2024-10-01\n\nPresident Ana Torres meets Prime Minister Jonas Berg in Oslo, in December.\n"
+    [meeting] = core.facts(text)["meetings"]
+    assert meeting["planned"] is False
+
