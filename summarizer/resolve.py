@@ -39,6 +39,11 @@ def mentions_in(ents: Entities, span: Span, kind: str) -> list[Entity]:
     return out
 
 
+# titles of heads of state or government: "the two leaders" are two of these where the article names them
+_LEADER_TITLES = ("president", "prime minister", "premier", "chancellor", "king", "queen", "emir", "sultan",
+                  "crown prince", "leader", "taoiseach", "monarch", "head of state", "head of government")
+
+
 def persons_before(ents: Entities, pos: int) -> list[tuple[int, Entity]]:
     """Person mentions that end before pos, nearest first."""
     found = [(a, e) for (a, b), e in ents.mentions if e.kind == "person" and b <= pos]
@@ -77,9 +82,12 @@ class Describer:
         return country, roles, count
 
     @staticmethod
-    def fits(person: Entity, country: str | None, roles: list[str]) -> bool:
+    def fits(person: Entity, country: str | None, roles: list[str], leaders_only: bool = False) -> bool:
         if country and person.country and person.country != country:
             return False
+        if leaders_only:  # "the two leaders": heads of state or government first
+            title = (person.title or person.extra.get("role") or "").casefold()
+            return title.endswith(_LEADER_TITLES)
         if roles:
             generic = {"official", "diplomat", "leader", "head", "chief", "counterpart", "sides", "parties",
                        "men", "women", "man", "woman"}
@@ -96,14 +104,16 @@ def resolve_description(text: str, pos: int, ents: Entities, describer: Describe
     country, roles, count = describer.parse(text)
     if not roles and not country:
         return []
-    out: list[Entity] = []
-    for _, person in persons_before(ents, pos):
-        if person in out:
-            continue
-        if describer.fits(person, country, roles):
-            out.append(person)
-            if len(out) == count:
-                break
+    before = persons_before(ents, pos)
+    for leaders_only in ((True, False) if "leader" in roles else (False,)):
+        out: list[Entity] = []
+        for _, person in before:
+            if person in out:
+                continue
+            if describer.fits(person, country, roles, leaders_only):
+                out.append(person)
+                if len(out) == count:
+                    return out
     return out
 
 

@@ -61,3 +61,10 @@ def test_a_caption_in_the_present_is_not_made_planned_by_its_date(core: Summariz
     [meeting] = core.facts(text)["meetings"]
     assert meeting["planned"] is False
 
+
+def test_the_two_leaders_are_heads_of_state_or_government_before_anyone_named_later(core: Summarizer) -> None:
+    text = ("date 2024-05-02\n\nPresident Ana Torres met Chancellor Klaus Weber in Berlin on Monday. "
+            "Spokeswoman Maria Lind criticised the aid. The two leaders will meet again in Oslo next month.\n")
+    meetings = core.facts(text)["meetings"]
+    assert [sorted(p["name"] for p in m["participants"]) for m in meetings] == [["Ana Torres", "Klaus Weber"]] * 2
+
