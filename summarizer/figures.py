@@ -17,6 +17,7 @@ _CHANGE_BEFORE = patterns.compile(
 _PERIOD = patterns.compile(r"\A[\s,]*(?:in|over|within|during|for)\s+(?:the\s+(?:past|last|first|next)\s+)?(?P<period>[\w\s\-]{1,20}?(?:days?|weeks?|months?|years?|quarters?))\b")
 _MEASURE_OF = patterns.compile(r"\A\s+(?:of|in)\s+(?P<measure>(?:[\p{L}'’\-]+\s*){1,5}?)(?=[,.;]|\s+(?:in|to|from|by|at|for|on|and|which|that|than|last|this|next)\b|$)")
 _IN_YEAR = patterns.compile(r"\A[\s,]*(?:in|during)\s+(?P<period>(?:(?:early|mid|late)[\s\-])?(?:1[89]|20)\d\d)(?![\d\p{L}])")
+_BASIS_BEFORE = patterns.compile(r"(?i)\bbasis\s+$")
 _TIME_PHRASE = patterns.compile(
     r"(?i)(?:(?:the|this|last|next|its|the\s+(?:first|second|third|fourth|last|past|latest|same|current))\s+)?"
     r"(?:(?:first|second|third|fourth|fiscal|calendar)\s+)?(?:half|quarter|year|month|week|period|season|decade)"
@@ -172,7 +173,7 @@ def _context(article: Article, f: Figure, rules: RuleSet) -> None:
                 f.period = f.period or words  # "$11 billion in the first half", "8.4% in July": when, not what
             else:
                 f.measure = words
-    if not f.measure and f.unit not in ("percent", "percentage points") and not f.unit.isupper():
+    if not f.measure and f.unit not in ("percent", "percentage points", "basis points") and not f.unit.isupper():
         f.measure = f.unit
 
 
@@ -184,7 +185,7 @@ _REACHED = patterns.compile(
 _POPULATION = patterns.compile(
     r"\b(?:population|inhabitants|residents)\s+of\s+(?:about|around|nearly|almost|over|more\s+than|some|roughly)?\s*$",
     regex.IGNORECASE)
-_NOT_COUNT_UNITS = {"percent", "percentage points", "day", "week", "month", "year", "quarter"}
+_NOT_COUNT_UNITS = {"percent", "percentage points", "basis points", "day", "week", "month", "year", "quarter"}
 
 
 def _unit_from_context(article: Article, start: int, before: list[Figure]) -> str | None:
@@ -219,6 +220,8 @@ def figures_steps(article: Article, rules: RuleSet, run: engine.Run, dates: list
         decimal = str(m.rule.set.get("decimal") or ".")
         value = _number(m.get("number") or "", rules, decimal)
         unit = _unit(m, rules)
+        if unit == "percentage points" and _BASIS_BEFORE.search(text, m.start, (m.span_of("unit") or (m.end,))[0]):
+            unit = "basis points"  # "25 basis points": hundredths of a percentage point
         if unit is None and m.rule.set.get("unit_from") == "context":
             unit = _unit_from_context(article, m.start, figures)
         if value is None or unit is None:

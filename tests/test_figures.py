@@ -22,6 +22,7 @@ def figures(core: Summarizer, text: str) -> list[tuple]:
     ("The field pumps 200,000 barrels per day.", 200_000, "barrel"),
     ("The debt relief would save £3bn a year.", 3_000_000_000, "GBP"),
     ("Leave rises to nine months.", 9, "month"),
+    ("The bank cut its rate by 25 basis points.", 25, "basis points"),
 ])
 def test_figure_value_and_unit(core: Summarizer, text: str, value: float, unit: str) -> None:
     assert figures(core, text) == [(value, unit)]
