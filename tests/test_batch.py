@@ -37,6 +37,14 @@ def ids(path: Path) -> list[str]:
     return [r["article"]["id"] if "article" in r else r["id"] for r in records(path)]
 
 
+def batch_feed(tmp_path: Path, lines: str, *args: str) -> tuple[int, Path]:
+    """Run batch over a JSONL feed of these lines; the exit code and the JSONL output."""
+    source = tmp_path / "feed.jsonl"
+    source.write_text(lines, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    return main(["batch", str(source), "--out", str(out), *args]), out
+
+
 def test_jsonl_output_holds_one_fact_sheet_per_article_in_input_order(tmp_path):
     folder = corpus(tmp_path)
     out = tmp_path / "out.jsonl"
@@ -267,12 +275,10 @@ def test_a_folder_output_inside_an_input_folder_is_not_read_back(tmp_path):
 
 
 def test_two_articles_with_one_id_make_the_second_an_error_again_on_a_rerun(tmp_path, capsys):
-    source = tmp_path / "feed.jsonl"
-    source.write_text('{"id": "same", "text": "The port opened."}\n{"id": "same", "text": "The port closed."}\n',
-                      encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    assert main(["batch", str(source), "--out", str(out)]) == 1
-    assert main(["batch", str(source), "--out", str(out)]) == 1  # not skipped as done
+    feed = '{"id": "same", "text": "The port opened."}\n{"id": "same", "text": "The port closed."}\n'
+    assert batch_feed(tmp_path, feed)[0] == 1
+    code, out = batch_feed(tmp_path, feed)
+    assert code == 1  # not skipped as done
     assert "0 done, 1 failed, 1 skipped" in capsys.readouterr().err.splitlines()[-1]
     assert [r.get("error", "")[-60:] != "" for r in records(out)] == [False, True]
 
@@ -281,28 +287,24 @@ def test_a_long_id_in_another_script_gets_a_file_name_the_file_system_takes(tmp_
     source = tmp_path / "feed.jsonl"
     source.write_text(json.dumps({"id": "日本語の記事" * 15, "text": "The port opened on Monday."},
                                  ensure_ascii=False) + "\n", encoding="utf-8")
-    out = tmp_path / "sheets"
+    out = tmp_path / "sheets"  # a folder: one file per article
     assert main(["batch", str(source), "--out", str(out)]) == 0
     [written] = out.glob("*.json")
     assert len(written.name.encode("utf-8")) < 200
 
 
 def test_a_lone_surrogate_escape_fails_its_line_alone(tmp_path):
-    source = tmp_path / "feed.jsonl"
-    source.write_text('{"id": "bad", "text": "The port said no \\udc80."}\n'
-                      '{"id": "good", "text": "The port opened."}\n', encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    assert main(["batch", str(source), "--out", str(out)]) == 1
+    code, out = batch_feed(tmp_path, '{"id": "bad", "text": "The port said no \\udc80."}\n'
+                                     '{"id": "good", "text": "The port opened."}\n')
+    assert code == 1
     bad, good = records(out)
     assert "lone surrogate" in bad["error"] and bad["id"].endswith("feed.jsonl:1")
     assert good["article"]["id"] == "good"
 
 
 def test_a_truncated_jsonl_line_names_its_column(tmp_path):
-    source = tmp_path / "feed.jsonl"
-    source.write_text('{"id": "broken", "text": \n{"id": "good", "text": "The port opened."}\n', encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    assert main(["batch", str(source), "--out", str(out)]) == 1
+    code, out = batch_feed(tmp_path, '{"id": "broken", "text": \n{"id": "good", "text": "The port opened."}\n')
+    assert code == 1
     assert "at column 26" in records(out)[0]["error"]  # the column on its line, after "text": and a space
 
 
