@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -91,6 +92,7 @@ def _error_record(art_id: str, source: str, error: str) -> str:
     return json.dumps({"id": art_id, "source": source, "error": error}, ensure_ascii=False)
 
 
+_OUTPUT_NAME = re.compile(r"--[0-9a-f]{10}(?:\.error)?\.json\Z")
 _STEM_BYTES = 120  # with the hash, ".error.json" and a temporary name's ".<pid>.tmp", well under 255 bytes
 
 
@@ -98,8 +100,9 @@ def file_name(art_id: str) -> str:
     """A safe, collision-free file name for an id: readable stem plus a short hash of the whole id.
     The stem is the id's last 80 characters, cut further to 120 bytes of UTF-8: file systems count
     bytes, and 80 CJK characters are 240 of them."""
-    stem = art_id.translate({ord(c): "_" for c in _UNSAFE}).strip("._")[-80:]
-    stem = stem.encode("utf-8", "replace")[-_STEM_BYTES:].decode("utf-8", "ignore").strip("._") or "article"
+    stem = art_id.translate({ord(c): "_" for c in _UNSAFE}).strip("._")[-80:] or "article"
+    if len(stem.encode("utf-8", "replace")) > _STEM_BYTES:  # only then: the names of other ids stay as they were
+        stem = stem.encode("utf-8", "replace")[-_STEM_BYTES:].decode("utf-8", "ignore").strip("._") or "article"
     return f"{stem}--{hashlib.sha256(art_id.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
 
 
@@ -202,6 +205,15 @@ def _init_worker(options: Options) -> None:
     _WORKER_OPTIONS = options
 
 
+def _init_pool_worker(options: Options) -> None:
+    """A pool worker: _init_worker, deaf to SIGINT. A terminal's Ctrl-C reaches the whole process
+    group; a worker stopped by it while sending a result leaves half a message on the pool's pipe,
+    and the pool's exit then waits for the rest for ever. The run ends its workers itself."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(options)
+
+
 def process(item: tuple[Any, int]) -> Outcome:
     """Fact sheet of one Article (or the error record of one that failed to load); never raises."""
     return process_many([item])[0]
@@ -252,7 +264,9 @@ def _outside(out: str) -> Any:
         path = Path(item).resolve()
         if target.suffix.lower() in JSONL_SUFFIXES:
             return path != target and not (path.parent == target.parent and path.name.startswith(f".{target.name}."))
-        return target != path and target not in path.parents
+        # a folder output holds STEM--HASH.json and STEM--HASH.error.json at its top (and dot files,
+        # which are never inputs); anything else there, or below, is the user's
+        return not (path.parent == target and _OUTPUT_NAME.search(path.name))
     return outside
 
 
@@ -420,7 +434,7 @@ def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: Te
             # about as many articles in flight as before chunks: 16 a worker
             window, stop = threading.Semaphore(max(16 * jobs // size, jobs)), threading.Event()
             with multiprocessing.get_context(_start_method()).Pool(
-                    jobs, initializer=_init_worker, initargs=(options,)) as pool:
+                    jobs, initializer=_init_pool_worker, initargs=(options,)) as pool:
                 try:
                     for outcomes in pool.imap(process_many, _bounded(api.chunks(todo(), _text_of, size), window, stop)):
                         window.release()

@@ -334,7 +334,7 @@ def test_ctrl_c_with_parallel_jobs_ends_the_run_instead_of_hanging(tmp_path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not (out.exists() and out.stat().st_size > 0):
             time.sleep(0.05)
-        os.kill(run.pid, signal.SIGINT)  # the run itself (a Ctrl-C reaches its workers too, which end on their own)
+        os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the run and its workers
         code = run.wait(timeout=60)
         assert code == 130, (code, run.stderr.read().decode("utf-8", "replace")[-2000:])
     finally:
@@ -342,3 +342,18 @@ def test_ctrl_c_with_parallel_jobs_ends_the_run_instead_of_hanging(tmp_path):
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
         run.stderr.close()
+
+
+def test_inputs_inside_a_folder_output_are_still_read(tmp_path):
+    folder = corpus(tmp_path)
+    sub = folder / "sub"
+    sub.mkdir()
+    (folder / "a.txt").rename(sub / "a.txt")
+    assert main(["batch", str(sub), "--out", str(folder)]) == 0
+    assert len(list(folder.glob("*--*.json"))) == 1
+
+
+def test_a_long_ascii_id_keeps_the_file_name_it_always_had():
+    art_id = "https://example.com/2024/" + "a" * 79
+    assert batch.file_name(art_id).startswith("_" + "a" * 79 + "--")
+
