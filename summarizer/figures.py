@@ -165,14 +165,13 @@ def _context(article: Article, f: Figure, rules: RuleSet) -> None:
     pm = _PERIOD.match(after) or _IN_YEAR.match(after)
     if pm:
         f.period = " ".join(pm.group("period").split())
-    if not f.measure:
-        mm = _MEASURE_OF.match(after)
-        if mm:
-            words = " ".join(mm.group("measure").split())
-            if _TIME_PHRASE.fullmatch(words) or words.casefold() in rules.lexicon("month"):
-                f.period = f.period or words  # "$11 billion in the first half", "8.4% in July": when, not what
-            else:
-                f.measure = words
+    mm = _MEASURE_OF.match(after)
+    if mm:
+        words = " ".join(mm.group("measure").split())
+        if _TIME_PHRASE.fullmatch(words) or words.casefold() in rules.lexicon("month"):
+            f.period = f.period or words  # "$11 billion in the first half", "rose 8.4% in July": when, not what
+        elif not f.measure:
+            f.measure = words
     if not f.measure and f.unit not in ("percent", "percentage points", "basis points") and not f.unit.isupper():
         f.measure = f.unit
 
@@ -239,9 +238,11 @@ def figures_steps(article: Article, rules: RuleSet, run: engine.Run, dates: list
             if second is not None:
                 values.append(second * factor)
         for v in values:
-            # 8.2 * 1e9 is 8199999999.999999 in binary floating point: 15 significant digits are
-            # what a double holds exactly, so the product is read back at that precision first
-            v = round(float(f"{v:.15g}"), 6)
+            if factor != 1.0:
+                # 8.2 * 1e9 is 8199999999.999999 in binary floating point: 15 significant digits
+                # are what a double holds exactly, so the product is read back at that precision
+                v = float(f"{v:.15g}")
+            v = round(v, 6)
             f = Figure(" ".join(text[m.start:m.end].split()), int(v) if v == int(v) else v, unit,
                        (m.start, m.end), m.rule.id)
             _context(article, f, rules)

@@ -101,8 +101,10 @@ _FUTURE = patterns.compile(
 _DEADLINE = patterns.compile(
     r"(?i)\b(?:by|until|till|payable|effective|expires?|expiring|of\s+record|record|due|"
     r"extended\s+(?:\w+\s+){0,3}to|starting|beginning)\s+(?:on\s+)?$")
-# a month a trade settles in: "Brent for July delivery fell" (the contract month lies ahead)
-_FORWARD_MONTH = patterns.compile(r"(?i)\s+(?:delivery|deliveries|shipments?|loading|settlement|expiry|contracts?)\b")
+# a month a trade settles in: "Brent for July delivery fell" (the contract month lies ahead); only
+# after "for": "May shipments rose" is past
+_FORWARD_MONTH = patterns.compile(r"(?i)\s+(?:delivery|loading|settlement|expiry|contracts?)\b")
+_FOR_BEFORE = patterns.compile(r"(?i)\bfor\s+$")
 _NOT_PAST = r"(?<!\b(?:be|being|is|are|will|would|to)\s+(?:\w+ly\s+)?)"
 # each cue word is looked ahead for before _NOT_PAST: the same matches, but the dear look-behind
 # runs only where a cue word stands, not at every word boundary
@@ -137,8 +139,9 @@ def tense_near(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
     between the nearer one and the date), so each kind is looked up by bisection: a sentence of
     many dates and cues costs no more than its length (one of 800 dates once took 18 s).
     """
-    if _DEADLINE.search(text, max(lo, start - 40), start) or _FORWARD_MONTH.match(text, end, hi):
-        return "future"
+    if _DEADLINE.search(text, max(lo, start - 40), start) or (
+            _FOR_BEFORE.search(text, max(lo, start - 5), start) and _FORWARD_MONTH.match(text, end, hi)):
+        return "future"  # "payable Dec. 1", "Brent for July delivery"
     future, past, past_ed = _cues(text, lo, hi)
 
     def apart(a: int, b: int) -> int:

@@ -102,6 +102,10 @@ def test_a_contract_month_lies_ahead_even_in_a_past_sentence(ruleset):
     assert one(ruleset, "Brent crude for February delivery fell 35 cents.").value == "2025-02"
 
 
+def test_a_month_before_shipments_in_a_past_sentence_is_past(ruleset):
+    assert one(ruleset, "In May shipments rose 5 percent, the ministry said.").value == "2024-05"
+
+
 def test_last_month_name_is_the_latest_past_one(ruleset):
     assert one(ruleset, "The firm was sold last April.").value == "2024-04"
 

@@ -183,7 +183,8 @@ def test_word_count_from_a_second_thread_while_the_first_builds_its_table_is_rig
 def _tense_from_every_cue(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
     """tense_near as first written: every cue of the sentence weighed against the date."""
     from summarizer import temporal as t
-    if t._DEADLINE.search(text, max(lo, start - 40), start) or t._FORWARD_MONTH.match(text, end, hi):
+    if t._DEADLINE.search(text, max(lo, start - 40), start) or (
+            t._FOR_BEFORE.search(text, max(lo, start - 5), start) and t._FORWARD_MONTH.match(text, end, hi)):
         return "future"
     future, past, past_ed = t._cues(text, lo, hi)
 

@@ -72,6 +72,15 @@ def test_a_time_after_in_is_the_period_not_what_is_measured(core: Summarizer, te
     assert (fig.get("measure"), fig["period"]) == (None, period)
 
 
+def test_a_time_after_in_is_the_period_when_the_measure_comes_before(core: Summarizer) -> None:
+    [fig] = core.facts("Inflation rose 8.4% in July.")["figures"]
+    assert (fig["measure"], fig["change"], fig["period"]) == ("Inflation", "rose", "July")
+
+
+def test_a_large_exact_amount_keeps_its_cents(core: Summarizer) -> None:
+    assert figures(core, "The debt is $34,001,493,655,565.48 now.") == [(34001493655565.48, "USD")]
+
+
 @pytest.mark.parametrize("text", [
     "The law was passed in 1987 by parliament.",
     "She was 45 years old when she won.",
