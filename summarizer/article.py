@@ -13,7 +13,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import regex
 
@@ -221,24 +221,41 @@ def iter_jsonl(path: str) -> Iterator[tuple[Article | ArticleError, int]]:
     Lines split on \\n only (a raw U+2028 inside a JSON string is legal); a line that is not UTF-8
     or not JSON is an error record of its own and the other lines still load.
     """
-    offset = 0
     with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, 1):
-            start, offset = offset, offset + len(raw)
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                yield from_record(_json_record(line, path, number), path, number), len(raw)
-            except UnicodeDecodeError as exc:
-                yield ArticleError(path, f"invalid UTF-8 ({exc.reason}, byte 0x{raw[exc.start]:02x}); convert the "
-                                   "file to UTF-8, e.g. with iconv -f latin1 -t utf-8", line=number,
-                                   offset=start + exc.start), len(raw)
-            except json.JSONDecodeError as exc:
-                yield ArticleError(path, f"invalid JSON ({exc.msg} at column {exc.colno}); each line must be "
-                                   "one JSON object", line=number), len(raw)
-            except ArticleError as exc:
-                yield exc, len(raw)
+        yield from _jsonl_lines(fh, path)
+
+
+def _jsonl_lines(lines: Iterable[bytes], source: str) -> Iterator[tuple[Article | ArticleError, int]]:
+    """Each line of JSON Lines read alone (decoded alone too: bad bytes fail their own line), with
+    its length in bytes."""
+    offset = 0
+    for number, raw in enumerate(lines, 1):
+        start, offset = offset, offset + len(raw)
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            yield from_record(_json_record(line, source, number), source, number), len(raw)
+        except UnicodeDecodeError as exc:
+            yield ArticleError(source, f"invalid UTF-8 ({exc.reason}, byte 0x{raw[exc.start]:02x}); convert the "
+                               "file to UTF-8, e.g. with iconv -f latin1 -t utf-8", line=number,
+                               offset=start + exc.start, record=True), len(raw)
+        except json.JSONDecodeError as exc:
+            yield ArticleError(source, f"invalid JSON ({exc.msg} at column {exc.colno}); each line must be "
+                               "one JSON object", line=number, record=True), len(raw)
+        except ArticleError as exc:
+            exc.record = True
+            yield exc, len(raw)
+
+
+def _lines_of(data: bytes) -> Iterator[bytes]:
+    """data's lines, each with its \\n (split on \\n only, as a file is read)."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end + 1
+        yield data[start:end]
+        start = end
 
 
 _SURROGATE_ESCAPE = patterns.compile(r"\\u[dD][89a-fA-F]")
@@ -257,38 +274,24 @@ def _json_record(line: str, source: str, number: int | None) -> Any:
     return record
 
 
-def _jsonl_articles(text: str, source: str) -> Iterator[Article | ArticleError]:
-    for number, line in enumerate(text.split("\n"), 1):  # not splitlines: U+2028 may sit inside a string
-        if not line.strip():
-            continue
-        try:
-            yield from_record(_json_record(line, source, number), source, number)
-        except json.JSONDecodeError as exc:
-            yield ArticleError(source, f"invalid JSON ({exc.msg} at column {exc.colno}); "
-                               "each line must be one JSON object", line=number)
-        except ArticleError as exc:
-            yield exc
-
-
 def load_bytes(data: bytes, source: str) -> Iterator[Article | ArticleError]:
-    """Articles in one input; a bad JSONL line is an error record and the other lines still load."""
+    """Articles in one input; a bad JSONL line is an error record and the other lines still load.
+    Input with no name to go by (stdin) is JSON Lines when two or more lines open with "{"."""
+    suffix = Path(source).suffix.lower()
+    if suffix in (".jsonl", ".ndjson") or (suffix == "" and data.lstrip()[:1] == b"{" and b"\n{" in data):
+        for article, _ in _jsonl_lines(_lines_of(data), source):
+            yield article
+        return
     try:
         text = decode(data, source)
     except ArticleError as exc:
         yield exc
         return
-    suffix = Path(source).suffix.lower()
     stripped = text.lstrip()
-    if suffix in (".jsonl", ".ndjson"):
-        yield from _jsonl_articles(text, source)
-        return
     if suffix == ".json" or (suffix == "" and stripped.startswith("{")):
         try:
             record = _json_record(text, source, None)
         except json.JSONDecodeError as exc:
-            if suffix == "" and exc.msg == "Extra data":  # JSON Lines with no .jsonl name: stdin, mostly
-                yield from _jsonl_articles(text, source)
-                return
             yield ArticleError(source, f"invalid JSON ({exc.msg}); fix it or rename the file to .txt",
                                line=exc.lineno)
             return

@@ -51,7 +51,7 @@ class LoadFailure:
     @classmethod
     def of(cls, exc: ArticleError) -> "LoadFailure":
         """The id the article would have had: a JSONL line is `file:line`, any other input its file."""
-        per_line = exc.line and (Path(exc.source).suffix.lower() in JSONL_SUFFIXES or exc.source == "<stdin>")
+        per_line = exc.line and (exc.record or Path(exc.source).suffix.lower() in JSONL_SUFFIXES)
         return cls(f"{exc.source}:{exc.line}" if per_line else exc.source, exc.source, str(exc))
 
 

@@ -11,8 +11,10 @@ class SummarizerError(Exception):
 class ArticleError(SummarizerError):
     """An article that cannot be read: names the file, the line or byte offset, and the cause."""
 
-    def __init__(self, source: str, cause: str, line: int | None = None, offset: int | None = None):
-        self.source, self.cause, self.line, self.offset = source, cause, line, offset
+    def __init__(self, source: str, cause: str, line: int | None = None, offset: int | None = None,
+                 record: bool = False):
+        # record: the error is one line of a JSON Lines input (its id is `source:line`)
+        self.source, self.cause, self.line, self.offset, self.record = source, cause, line, offset, record
         where = source
         if line is not None:
             where += f":{line}"
@@ -21,7 +23,7 @@ class ArticleError(SummarizerError):
         super().__init__(f"{where}: {cause}")
 
     def __reduce__(self):  # errors cross process boundaries in batch --jobs
-        return (type(self), (self.source, self.cause, self.line, self.offset))
+        return (type(self), (self.source, self.cause, self.line, self.offset, self.record))
 
 
 class RuleError(SummarizerError):

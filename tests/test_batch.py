@@ -308,6 +308,15 @@ def test_a_truncated_jsonl_line_names_its_column(tmp_path):
     assert "at column 26" in records(out)[0]["error"]  # the column on its line, after "text": and a space
 
 
+def test_a_bad_line_of_json_lines_on_stdin_fails_alone(tmp_path, monkeypatch):
+    feed = b'{"id": "one", "text": "The port opened.' + b'\n{"id": "two", "text": "Caf\xe9 owners met."}\n' \
+        + b'{"id": "three", "text": "The port closed."}\n'
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(feed)))
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", "-", "--out", str(out)]) == 1
+    assert ids(out) == ["<stdin>:1", "<stdin>:2", "three"]
+
+
 def test_json_lines_on_stdin_are_read_line_by_line(tmp_path, monkeypatch):
     feed = '{"id": "one", "text": "The port opened."}\n{"id": "two", "text": "The port closed."}\n'
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(feed.encode("utf-8"))))
