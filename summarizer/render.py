@@ -46,10 +46,23 @@ MOST_REPEATED = 1_000_000  # items (characters) a `*` on a string or list may ma
 MOST_POWER_BITS = 100_000  # bits the result of an integer `**` may have
 
 
-def _limited_binop(operator: str, left: Any, right: Any) -> None:
-    """Raise SecurityError for a `*` or `**` whose result would be too large to make."""
+_WIDTH = re.compile(r"\d{7,}")  # a field width or precision of a million or more, in a format string
+
+
+def _refuse_wide(spec: Any) -> None:
+    """Raise SecurityError for a format string ('%0300000000d', '{:300000000}') whose widths would
+    make a string too large to make."""
     from jinja2.exceptions import SecurityError
-    if operator == "*":
+    if isinstance(spec, str) and _WIDTH.search(spec) and any(int(n) > MOST_REPEATED for n in _WIDTH.findall(spec)):
+        raise SecurityError(f"a format width over the {MOST_REPEATED:,} characters a template may make")
+
+
+def _limited_binop(operator: str, left: Any, right: Any) -> None:
+    """Raise SecurityError for a `*`, `**` or `%` whose result would be too large to make."""
+    from jinja2.exceptions import SecurityError
+    if operator == "%":
+        _refuse_wide(left)
+    elif operator == "*":
         for seq, times in ((left, right), (right, left)):
             if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int) \
                     and len(seq) * times > MOST_REPEATED:
@@ -69,17 +82,48 @@ def environment() -> ImmutableSandboxedEnvironment:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class LimitedSandbox(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**"})
+        intercepted_binops = frozenset({"*", "**", "%"})
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             _limited_binop(operator, left, right)
             return super().call_binop(context, operator, left, right)
 
+        def wrap_str_format(self, value: Any) -> Any:  # "{:300000000}".format(1)
+            wrapped = super().wrap_str_format(value)
+            if wrapped is not None:
+                _refuse_wide(value.__self__)
+            return wrapped
+
     env = LimitedSandbox(
         loader=jinja2.FileSystemLoader(str(templates_root())), undefined=jinja2.StrictUndefined,
         autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["json"] = _json
+    for name in ("center", "indent", "wordwrap", "truncate", "format", "join"):
+        env.filters[name] = _bounded_filter(env.filters[name], name)
     return env
+
+
+def _bounded_filter(func: Any, name: str) -> Any:
+    """A filter that refuses to make more than MOST_OUTPUT characters: a width over MOST_REPEATED,
+    a format string with one, or a join whose parts add up to too much ('x' * 1000 joined a million
+    times is a gigabyte, though neither repeat is large)."""
+    import functools
+    from jinja2.exceptions import SecurityError
+
+    @functools.wraps(func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        values = [a for a in args if not hasattr(a, "environment")]  # past the context or environment
+        if name == "join" and values:
+            parts = values[0] if isinstance(values[0], (list, tuple)) else None
+            if parts is not None and sum(len(str(p)) for p in parts[:MOST_REPEATED + 1]) > MOST_OUTPUT:
+                raise SecurityError(f"a join of more than the {MOST_OUTPUT:,} characters a template may write")
+        for value in (*values[1:], *kwargs.values()):
+            if isinstance(value, int) and value > MOST_REPEATED:
+                raise SecurityError(f"a width of {value:,} is more than the {MOST_REPEATED:,} a template may make")
+        if name == "format" and values:
+            _refuse_wide(values[0])
+        return func(*args, **kwargs)
+    return bounded
 
 
 def _template(name: str, path: str | None) -> jinja2.Template:

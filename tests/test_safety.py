@@ -76,7 +76,12 @@ def test_a_template_asking_for_a_huge_range_is_refused(tmp_path, core):
     ("{{ [0] * 10**8 }}", "repeat"),
     ("{{ 10 ** 10000000 }}", "power"),
     ("{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 64 }}{% endfor %}{% endfor %}", "output"),
-], ids=["string repeat", "list repeat", "power", "output"])
+    ("{{ (['x' * 1000] * 1000000)|join|length }}", "join"),
+    ("{{ '%0300000000d' % 1 }}", "format width"),
+    ("{{ '{:300000000}'.format(1) }}", "format width"),
+    ("{{ 'x'|center(300000000) }}", "width"),
+    ("{{ '%0300000000d'|format(1) }}", "width"),
+], ids=["string repeat", "list repeat", "power", "output", "join", "percent", "str.format", "center", "format filter"])
 def test_a_template_asking_for_too_much_memory_is_refused(tmp_path, core, source, why):
     template = tmp_path / "hostile.j2"
     template.write_text(source, encoding="utf-8")
@@ -95,8 +100,9 @@ def test_a_template_that_loops_for_ever_is_stopped(tmp_path, core, monkeypatch):
 
 def test_small_repeats_and_powers_still_render(tmp_path, core):
     template = tmp_path / "fine.j2"
-    template.write_text("{{ '-' * 3 }}{{ [1] * 2 }}{{ 2 ** 10 }}", encoding="utf-8")
-    assert render.brief(core.facts(ARTICLE), template=str(template)) == "---[1, 1]1024\n"
+    template.write_text("{{ '-' * 3 }}{{ [1] * 2 }}{{ 2 ** 10 }}{{ '%3d' % 7 }}{{ 'ab'|center(4) }}"
+                        "{{ ['a', 'b']|join('+') }}{{ '{:>3}'.format(1) }}", encoding="utf-8")
+    assert render.brief(core.facts(ARTICLE), template=str(template)) == "---[1, 1]1024  7 ab a+b  1\n"
 
 
 def test_a_template_cannot_read_a_file_beside_it(tmp_path, core):
