@@ -163,7 +163,11 @@ class _Names:
             canonical = f"{mod}{canonical}" if mod.endswith("-") else f"{mod} {canonical}"
         return canonical
 
-    def country(self, demonym: str | None, country: str | None) -> str | None:
+    def country(self, demonym: str | None, country: str | None, seat: str | None = None) -> str | None:
+        if seat:  # "Kremlin spokesman"
+            entry = self.lex["seat_of_power"].get(seat) if "seat_of_power" in self.lex else None
+            if entry:
+                return entry.get("country")
         if demonym:
             entry = self.lex["demonym"].get(demonym) if "demonym" in self.lex else None
             if entry:
@@ -388,7 +392,7 @@ def entities_steps(article: Article, rules: RuleSet, run: engine.Run, trace: lis
             entry = rules.lexicons["honorific"].get(honorific)
             hon_title = entry.get("title") if entry else None
         title = names.title(m.get("title"), m.get("modifier")) or hon_title
-        country = names.country(m.get("country"), m.get("country_of"))
+        country = names.country(m.get("country"), m.get("country_of"), m.get("seat"))
         entry = next((e for lex in known if (e := lex.get(name))), None)
         if entry:  # a person the region's lexicon knows: its spelling, and the role held on the article's date
             name = entry["text"]
