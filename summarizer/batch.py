@@ -114,6 +114,7 @@ class JsonlOutput:
         self.done: set[str] = set()
         self.errors_dropped = 0
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.resolved = path.resolve()  # to tell this file among the inputs
         if path.exists():
             self._resume()
         self.fh: TextIO = path.open("a", encoding="utf-8", newline="\n")
@@ -143,6 +144,11 @@ class JsonlOutput:
     def has(self, art_id: str) -> bool:
         return art_id in self.done
 
+    def owns(self, path: Path) -> bool:
+        """Whether a (resolved) file is this output or one of its temporary copies."""
+        target = self.resolved
+        return path == target or (path.parent == target.parent and path.name.startswith(f".{target.name}."))
+
     def write(self, outcome: Outcome) -> None:
         self.fh.write(outcome.line + "\n")
         self.fh.flush()  # a killed run loses at most the articles in hand (a chunk of api.CHUNK)
@@ -160,10 +166,16 @@ class DirOutput:
         if path.exists() and not path.is_dir():
             raise SummarizerError(f"{path}: --out must be a folder or a file ending in .jsonl")
         path.mkdir(parents=True, exist_ok=True)
-        self.path = path
+        self.path, self.resolved = path, path.resolve()
 
     def has(self, art_id: str) -> bool:
         return (self.path / f"{file_name(art_id)}.json").is_file()
+
+    def owns(self, path: Path) -> bool:
+        """Whether a (resolved) file is one this output wrote: STEM--HASH.json or STEM--HASH.error.json
+        at its top (its temporary files are dot files, which are never inputs); anything else in the
+        folder, or below it, is the user's."""
+        return path.parent == self.resolved and bool(_OUTPUT_NAME.search(path.name))
 
     def write(self, outcome: Outcome) -> None:
         name = file_name(outcome.id)
@@ -252,33 +264,21 @@ def _text_of(item: tuple[Any, int]) -> str:
     return getattr(item[0], "text", "")
 
 
-def _outside(out: str) -> Any:
-    """A test that an input file is not the run's own output (the JSONL file, its temporary copies,
-    or anything in the output folder): an output inside an input folder was read back as input, and
-    each error record it made was read back again, without end."""
-    target = Path(out).resolve()
-
-    def outside(item: str) -> bool:
-        if item == "-":
-            return True
-        path = Path(item).resolve()
-        if target.suffix.lower() in JSONL_SUFFIXES:
-            return path != target and not (path.parent == target.parent and path.name.startswith(f".{target.name}."))
-        # a folder output holds STEM--HASH.json and STEM--HASH.error.json at its top (and dot files,
-        # which are never inputs); anything else there, or below, is the user's
-        return not (path.parent == target and _OUTPUT_NAME.search(path.name))
-    return outside
-
-
-def _weighted(inputs: list[str], outside: Any = lambda item: True) -> Iterator[tuple[Any, int]]:
-    """Articles and load errors with the input bytes each stands for (a file's bytes are shared out);
-    files for which outside() is false (the run's own output) are passed over."""
-    from .article import expand_inputs, iter_jsonl, load_bytes
+def _inputs(inputs: list[str], output: JsonlOutput | DirOutput) -> Iterator[str | ArticleError]:
+    """expand_inputs without the run's own output: an output inside an input folder was read back
+    as input, and each error record it made was read back again, without end."""
+    from .article import expand_inputs
     for item in expand_inputs(inputs):
+        if isinstance(item, ArticleError) or item == "-" or not output.owns(Path(item).resolve()):
+            yield item
+
+
+def _weighted(inputs: list[str], output: JsonlOutput | DirOutput) -> Iterator[tuple[Any, int]]:
+    """Articles and load errors with the input bytes each stands for (a file's bytes are shared out)."""
+    from .article import iter_jsonl, load_bytes
+    for item in _inputs(inputs, output):
         if isinstance(item, ArticleError):
             yield item, 0
-            continue
-        if not outside(item):
             continue
         if item != "-" and Path(item).suffix.lower() in JSONL_SUFFIXES:
             try:
@@ -308,11 +308,10 @@ def _weighted(inputs: list[str], outside: Any = lambda item: True) -> Iterator[t
             yield pending, left
 
 
-def _total_bytes(inputs: list[str], outside: Any = lambda item: True) -> int:
-    from .article import expand_inputs
+def _total_bytes(inputs: list[str], output: JsonlOutput | DirOutput) -> int:
     total = 0
-    for item in expand_inputs(inputs):
-        if isinstance(item, str) and item != "-" and outside(item):
+    for item in _inputs(inputs, output):
+        if isinstance(item, str) and item != "-":
             try:
                 total += os.stat(item).st_size
             except OSError:
@@ -394,13 +393,12 @@ def run(inputs: list[str], out: str, options: Options, jobs: int = 1, stderr: Te
         from . import render
         render._template(render.FORMATS["json"], options.template)  # a broken template fails before the run
     output = open_output(out)
-    outside = _outside(out)
     enabled = stderr.isatty() if progress is None else progress
-    bar = Progress(stderr, _total_bytes(inputs, outside) if enabled else 0, enabled)
+    bar = Progress(stderr, _total_bytes(inputs, output) if enabled else 0, enabled)
     seen: dict[str, str] = {}  # id -> source, for this run
 
     def todo() -> Iterator[tuple[Any, int]]:
-        for art, weight in _weighted(inputs, outside):
+        for art, weight in _weighted(inputs, output):
             if isinstance(art, ArticleError):
                 yield LoadFailure.of(art), weight
                 continue

@@ -284,7 +284,7 @@ def _whole_words(text: str, pos: int, names: Iterable[str]) -> list[tuple[int, i
 _NAME_GOES_ON = patterns.compile(r"[ \t]+\p{Lu}")
 
 
-def _surname_mentions(article: Article, people: list[Entity], taken: list[Span], family_first: Any = ()) -> None:
+def _surname_mentions(article: Article, people: list[Entity], taken: list[Span], family_first: Any) -> None:
     """Later mentions by surname alone ("Aziz said") join the person named in full earlier; for a
     name that starts with a family name (family_first: "Xi Jinping", "Yoon Suk Yeol"), by that."""
     by_last: dict[str, list[Entity]] = {}

@@ -80,14 +80,17 @@ def _nearest_year(value: str | None, published: str | None) -> str | None:
 def build(analysis: "Analysis") -> dict[str, Any]:
     art, ents = analysis.article, analysis.entities
     dateline = None
+    dateline_fact, dateline_value = None, None  # the date the dateline holds, and its value there
     if ents.dateline:
         dl = ents.dateline
         dateline = {"text": dl["text"], "place": dl["place"], "span": dl["span"]}
         if dl.get("date_text"):
-            value = next((d.value for d in analysis.dates
-                          if d.span[0] >= dl["span"][0] and d.span[1] <= dl["span"][1]), None)
+            dateline_fact = next((d for d in analysis.dates
+                                  if d.span[0] >= dl["span"][0] and d.span[1] <= dl["span"][1]), None)
+            value = dateline_fact.value if dateline_fact else None
+            dateline_value = _nearest_year(value, art.date) if not _YEAR.search(dl["date_text"]) else value
             dateline["date_text"] = dl["date_text"]
-            dateline["date"] = _nearest_year(value, art.date) if not _YEAR.search(dl["date_text"]) else value
+            dateline["date"] = dateline_value
     article = {
         "id": art.id,
         "headline": art.headline,
@@ -127,11 +130,7 @@ def build(analysis: "Analysis") -> dict[str, Any]:
         figures.append({"id": f"figure-{i}", "text": f.text, "value": f.value, "unit": f.unit,
                         "measure": f.measure, "change": f.change, "period": f.period,
                         "span": _span(f.span), "rule": f.rule})
-    in_dateline = (dateline["span"][0], dateline["span"][1], dateline.get("date")) \
-        if dateline and dateline.get("date") else None
-    dates = [{"text": d.text,
-              "value": in_dateline[2] if in_dateline and in_dateline[0] <= d.span[0] and d.span[1] <= in_dateline[1]
-              else d.value,
+    dates = [{"text": d.text, "value": dateline_value if d is dateline_fact else d.value,
               "span": _span(d.span), "rule": d.rule}
              for d in sorted(analysis.dates, key=lambda d: d.span)]
     return {

@@ -16,12 +16,12 @@ _CHANGE_BEFORE = patterns.compile(
     r"(?:(?P<measure>[\p{L}][\p{L}\s'’\-]{0,60}?)\s+)?(?P<change>\p{L}+)(?:\s+by)?(?:\s+(?:some|about|around|nearly|almost|more\s+than|over|just|roughly|up\s+to|an?\s+estimated))?\s*$")
 _PERIOD = patterns.compile(r"\A[\s,]*(?:in|over|within|during|for)\s+(?:the\s+(?:past|last|first|next)\s+)?(?P<period>[\w\s\-]{1,20}?(?:days?|weeks?|months?|years?|quarters?))\b")
 _MEASURE_OF = patterns.compile(r"\A\s+(?:of|in)\s+(?P<measure>(?:[\p{L}'’\-]+\s*){1,5}?)(?=[,.;]|\s+(?:in|to|from|by|at|for|on|and|which|that|than|last|this|next)\b|$)")
-_IN_YEAR = patterns.compile(r"\A[\s,]*(?:in|during)\s+(?P<period>(?:(?:early|mid|late)[\s\-])?(?:1[89]|20)\d\d)(?![\d\p{L}])")
-_BASIS_BEFORE = patterns.compile(r"(?i)\bbasis\s+$")
+_A_YEAR = r"(?:(?:early|mid|late)[\s\-])?(?:1[89]|20)\d\d"  # "2023", "late 1985"
+_IN_YEAR = patterns.compile(r"\A[\s,]*(?:in|during)\s+(?P<period>" + _A_YEAR + r")(?![\d\p{L}])")
 _TIME_PHRASE = patterns.compile(
     r"(?i)(?:(?:the|this|last|next|its|the\s+(?:first|second|third|fourth|last|past|latest|same|current))\s+)?"
     r"(?:(?:first|second|third|fourth|fiscal|calendar)\s+)?(?:half|quarter|year|month|week|period|season|decade)"
-    r"|(?:early|mid|late)?[\s\-]?(?:1[89]|20)\d\d(?:s)?|q[1-4](?:\s+\d{4})?|(?:mon|tues|wednes|thurs|fri|satur|sun)day")
+    r"|" + _A_YEAR + r"s?|q[1-4](?:\s+\d{4})?|(?:mon|tues|wednes|thurs|fri|satur|sun)day")
 _PERIOD_ONLY = patterns.compile(r"(?:in|over|within|during|for|after|of)\s+(?:the\s+(?:past|last|first|next)\s+)?$", regex.IGNORECASE)
 _CONJUNCTION = patterns.compile(r";|\b(?:and|but|while|whereas)\b")
 _FRACTION = patterns.compile(r"(\d+)-(\d+)/(\d+)")
@@ -219,8 +219,6 @@ def figures_steps(article: Article, rules: RuleSet, run: engine.Run, dates: list
         decimal = str(m.rule.set.get("decimal") or ".")
         value = _number(m.get("number") or "", rules, decimal)
         unit = _unit(m, rules)
-        if unit == "percentage points" and _BASIS_BEFORE.search(text, m.start, (m.span_of("unit") or (m.end,))[0]):
-            unit = "basis points"  # "25 basis points": hundredths of a percentage point
         if unit is None and m.rule.set.get("unit_from") == "context":
             unit = _unit_from_context(article, m.start, figures)
         if value is None or unit is None:

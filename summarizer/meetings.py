@@ -12,7 +12,6 @@ from .entities import Entities
 from .model import Entity, Span, Yield
 from .packs import RuleSet
 from .resolve import Describer, mentions_in, persons_before, resolve_description
-from .temporal import tense_near
 
 
 @dataclass
@@ -73,20 +72,21 @@ _CALENDAR = patterns.compile(r"^\d{4}-(?:\d{2}|W\d{2})")  # a day, a month or a 
 _DAY_WITH_TIME = patterns.compile(r"\d{4}-\d{2}-\d{2}T")
 
 
-def _date_for(article: Article, m: engine.Match, dates: list) -> tuple[str | None, str | None]:
-    """The first date in the meeting's sentence after its verb (else anywhere in the sentence)."""
+def _date_for(article: Article, m: engine.Match, dates: list) -> tuple[str | None, str | None, str | None]:
+    """The first date in the meeting's sentence after its verb (else anywhere in the sentence):
+    its value, its words and the tense it was read in."""
     sa, sb = article.sentence_at(m.start)
     sb = max(sb, m.end)
     inside = [d for d in dates if sa <= d.span[0] < sb and d.value and _CALENDAR.match(d.value)]
     after = [d for d in inside if d.span[0] >= (m.span_of("verb") or (m.start, m.start))[0]]
     pick = (after or inside or [None])[0]
     if pick is None:
-        return None, None
+        return None, None, None
     text = getattr(pick, "text_with_prep", None) or pick.text
     value = pick.value
     if _DAY_WITH_TIME.match(value):
         value = value[:10]  # "Monday afternoon": the meeting's date is the day
-    return value, text
+    return value, text, pick.tense
 
 
 def _place_in_sentence(article: Article, m: engine.Match, ents: Entities) -> str | None:
@@ -121,8 +121,8 @@ def _known_place(name: str, rules: RuleSet) -> bool:
 
 def _after_publication(date: str | None, published: str | None) -> bool:
     """Whether a calendar date ("2024-06", "2024-06-03") lies after the publication day: a meeting
-    then, in a sentence that speaks of the future, is planned, whatever verb told of it ("leaders
-    will gather at the summit next month"). Not in a caption's present ("Putin meets Raisi in
+    then, on a date read in the future tense, is planned, whatever verb told of it ("leaders will
+    gather at the summit next month"). Not in a caption's present ("Putin meets Raisi in
     December"), where the date itself is the guess."""
     if not date or not published or not _DAY_OR_MONTH.fullmatch(date):
         return False
@@ -140,11 +140,10 @@ def _meeting(article: Article, m: engine.Match, unique: list[Entity], rules: Rul
         unique = [p for p in unique if p.kind == "person"][:1]  # a visit is a named person travelling
     if not unique or (kind != "visit" and len(unique) < 2 and not m.span_of("org")):  # a group's summit: one name
         return None
-    date, date_text = _date_for(article, m, dates)
+    date, date_text, tense = _date_for(article, m, dates)
     planned = bool(m.get("modal")) or bool(m.rule.set.get("planned_if") and regex.search(
         str(m.rule.set["planned_if"]), article.text[slice(*article.sentence_at(m.start))])) \
-        or (_after_publication(date, article.date)
-            and tense_near(article.text, m.start, m.end, *article.sentence_at(m.start)) == "future")
+        or (tense == "future" and _after_publication(date, article.date))
     lead = _in_lead(article, ents, m.start)
     defaulted = False
     if date is None and not planned and lead and article.date:

@@ -53,7 +53,7 @@ def _refuse_wide(spec: Any) -> None:
     """Raise SecurityError for a format string ('%0300000000d', '{:300000000}') whose widths would
     make a string too large to make."""
     from jinja2.exceptions import SecurityError
-    if isinstance(spec, str) and _WIDTH.search(spec) and any(int(n) > MOST_REPEATED for n in _WIDTH.findall(spec)):
+    if isinstance(spec, str) and any(int(n) > MOST_REPEATED for n in _WIDTH.findall(spec)):
         raise SecurityError(f"a format width over the {MOST_REPEATED:,} characters a template may make")
 
 
@@ -76,8 +76,8 @@ def _limited_binop(operator: str, left: Any, right: Any) -> None:
 
 @lru_cache(maxsize=1)
 def environment() -> ImmutableSandboxedEnvironment:
-    """Sandboxed, StrictUndefined; the loader sees only the shipped templates folder; `*` and `**`
-    checked for size (Jinja's intercepted_binops)."""
+    """Sandboxed, StrictUndefined; the loader sees only the shipped templates folder; `*`, `**`,
+    `%`, str.format and the filters that take a width checked for size."""
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 

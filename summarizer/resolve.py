@@ -82,7 +82,7 @@ class Describer:
         return country, roles, count
 
     @staticmethod
-    def fits(person: Entity, country: str | None, roles: list[str], leaders_only: bool = False) -> bool:
+    def fits(person: Entity, country: str | None, roles: list[str], leaders_only: bool) -> bool:
         if country and person.country and person.country != country:
             return False
         if leaders_only:  # "the two leaders": heads of state or government first
